@@ -159,16 +159,23 @@ enum Layout {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum Document<'a> {
-    Page {
-        #[serde(borrow)]
-        results: Vec<&'a RawValue>,
-    },
+struct Page<'a> {
     #[serde(borrow)]
-    Array(Vec<&'a RawValue>),
-    #[serde(borrow)]
-    Single(&'a RawValue),
+    results: Option<Vec<&'a RawValue>>,
+}
+
+/// The works in one JSON document: an API response's `results`, the elements of an array, or the document
+/// itself when it is a single work. (RawValue cannot go through serde's untagged enums, hence by hand.)
+fn document_records(text: &[u8]) -> Result<Vec<&RawValue>, serde_json::Error> {
+    let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if first == Some(b'[') {
+        return serde_json::from_slice::<Vec<&RawValue>>(text);
+    }
+    let page: Page = serde_json::from_slice(text)?;
+    match page.results {
+        Some(results) => Ok(results),
+        None => Ok(vec![serde_json::from_slice::<&RawValue>(text)?]),
+    }
 }
 
 impl WorksFile {
@@ -228,13 +235,12 @@ impl WorksFile {
         }
         sink.progress(compressed.load(Ordering::Relaxed));
         let text = trim_line(&bytes);
-        match serde_json::from_slice::<Document>(text) {
-            Ok(Document::Page { results }) | Ok(Document::Array(results)) => {
+        match document_records(text) {
+            Ok(results) => {
                 for (i, value) in results.iter().enumerate() {
                     self.deliver(sink, value.get().as_bytes(), None, None, Some(i as u64 + 1));
                 }
             }
-            Ok(Document::Single(value)) => self.deliver(sink, value.get().as_bytes(), None, None, Some(1)),
             Err(e) => sink.reject(reject(
                 &name,
                 Some(e.line() as u64),
@@ -271,13 +277,12 @@ impl Input for WorksFile {
                 for_each_line(&self.path, sink, |sink, line, offset, json| self.deliver(sink, json, Some(line), Some(offset), None))
             }
             Layout::PageLines => for_each_line(&self.path, sink, |sink, line, offset, json| {
-                match serde_json::from_slice::<Document>(json) {
-                    Ok(Document::Page { results }) | Ok(Document::Array(results)) => {
+                match document_records(json) {
+                    Ok(results) => {
                         for (i, value) in results.iter().enumerate() {
                             self.deliver(sink, value.get().as_bytes(), Some(line), Some(offset), Some(i as u64 + 1));
                         }
                     }
-                    Ok(Document::Single(value)) => self.deliver(sink, value.get().as_bytes(), Some(line), Some(offset), None),
                     Err(e) => sink.reject(reject(
                         &self.name(),
                         Some(line),
