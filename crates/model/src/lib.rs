@@ -3,6 +3,7 @@
 //! Sources (OpenAlex, Scopus, Web of Science) turn their formats into these records and hand them to a
 //! [`RecordSink`]. Nothing here knows about files, Parquet or queries.
 
+pub mod groups;
 mod ids;
 mod input;
 mod types;
