@@ -33,7 +33,7 @@ pub trait RecordSink {
 }
 
 /// Something a source can read records from: usually one file.
-pub trait Input: Send {
+pub trait Input: Send + Sync {
     /// How the input is named in reports, rejects and the manifest (usually the path).
     fn name(&self) -> String;
     /// Size on disk, for progress.

@@ -1,0 +1,324 @@
+//! Ingest into the Parquet store: upserts, merged ids, lineage, rejects, resume, and the real samples.
+
+use datafusion::arrow::array::{AsArray, RecordBatch};
+use datafusion::arrow::datatypes::{Int32Type, Int64Type};
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use tandem_model::{Input, InputError, RecordSink};
+use tandem_store::{IngestOptions, Store, Table, ingest};
+
+fn read_table(store: &Path, table: Table) -> Vec<RecordBatch> {
+    let store = Store::open(store).unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(store.table_path(table)).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut batches = Vec::new();
+    for path in files {
+        let file = std::fs::File::open(path).unwrap();
+        batches.extend(ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap().map(|b| b.unwrap()));
+    }
+    batches
+}
+
+/// Every row of a table as text, sorted: the table's content regardless of row order.
+fn table_rows(store: &Path, table: Table) -> Vec<String> {
+    let options = FormatOptions::default();
+    let mut rows = Vec::new();
+    for batch in read_table(store, table) {
+        let formatters: Vec<_> = batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options).unwrap()).collect();
+        for i in 0..batch.num_rows() {
+            rows.push(formatters.iter().map(|f| f.value(i).to_string()).collect::<Vec<_>>().join("|"));
+        }
+    }
+    rows.sort();
+    rows
+}
+
+fn all_tables(store: &Path) -> BTreeMap<&'static str, Vec<String>> {
+    Table::ALL.iter().map(|t| (t.name(), table_rows(store, *t))).collect()
+}
+
+fn work_ids(store: &Path) -> Vec<i64> {
+    let mut ids: Vec<i64> = read_table(store, Table::Works)
+        .iter()
+        .flat_map(|b| b.column(0).as_primitive::<Int64Type>().values().to_vec())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn titles(store: &Path) -> BTreeMap<i64, String> {
+    let mut out = BTreeMap::new();
+    for b in read_table(store, Table::Works) {
+        let ids = b.column(0).as_primitive::<Int64Type>();
+        let titles = b.column_by_name("title").unwrap().as_string::<i32>();
+        for i in 0..b.num_rows() {
+            out.insert(ids.value(i), titles.value(i).to_string());
+        }
+    }
+    out
+}
+
+fn gz(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut enc = GzEncoder::new(std::fs::File::create(path).unwrap(), Compression::fast());
+    enc.write_all(text.as_bytes()).unwrap();
+    enc.finish().unwrap();
+}
+
+fn work(id: u64, updated: &str, title: &str) -> String {
+    format!(
+        r#"{{"id":"https://openalex.org/W{id}","title":"{title}","publication_year":2023,"type":"article","updated_date":"{updated}","authorships":[{{"author_position":"first","author":{{"id":"A{id}"}},"institutions":[{{"id":"https://openalex.org/I2","ror":"https://ror.org/052gg0110","country_code":"GB","lineage":["https://openalex.org/I2","https://openalex.org/I1"]}}],"countries":["GB"]}},{{"author_position":"last","institutions":[],"countries":["US"]}}]}}"#
+    )
+}
+
+fn run(store: &Path, paths: &[PathBuf]) -> tandem_store::IngestSummary {
+    let inputs = tandem_openalex::inputs_from_paths(paths).unwrap();
+    ingest(store, inputs, &IngestOptions { chunk_works: 2, ..Default::default() }).unwrap()
+}
+
+/// A snapshot with an upsert across partitions, a tie, a repeat within one file, and merged ids.
+fn write_snapshot(root: &Path) {
+    let w = root.join("data/works");
+    gz(
+        &w.join("updated_date=2024-01-01/part_000.gz"),
+        &[work(1, "2024-01-01T00:00:00", "old one"), work(2, "2024-01-01", "two"), work(3, "2024-01-01", "three"), work(5, "2024-01-01", "merged away")].join("\n"),
+    );
+    gz(
+        &w.join("updated_date=2024-02-01/part_000.gz"),
+        &[work(1, "2024-02-01T10:00:00.5", "new one"), work(4, "2024-02-01", "four first copy"), work(4, "2024-02-01", "four second copy")].join("\n"),
+    );
+    // Same updated_date as W2's copy in the earlier partition: the later partition wins the tie.
+    gz(&w.join("updated_date=2024-03-01/part_000.gz"), &work(2, "2024-01-01", "two from later partition"));
+    // An older copy in a later-sorted loose file must not win over the newer one.
+    gz(&w.join("updated_date=2024-03-01/part_001.gz"), &work(3, "2023-12-31", "stale three"));
+    gz(&root.join("data/merged_ids/works/2024-03-02.csv.gz"), "merge_date,id,merge_into_id\n2024-03-02,W5,W1\n");
+}
+
+#[test]
+fn snapshot_semantics_upserts_ties_repeats_and_merged_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    write_snapshot(&snap);
+    let store = dir.path().join("store");
+    let summary = run(&store, &[snap]);
+    assert_eq!(summary.record.rejects, 0);
+    assert_eq!(work_ids(&store), vec![1, 2, 3, 4]);
+    let t = titles(&store);
+    assert_eq!(t[&1], "new one");
+    assert_eq!(t[&2], "two from later partition");
+    assert_eq!(t[&3], "three");
+    assert_eq!(t[&4], "four second copy", "a repeat in one file: the later row wins");
+    assert_eq!(summary.record.removed_merged, 1);
+    // Child tables follow the winning copy only: two authorships per work, no duplicates.
+    assert_eq!(table_rows(&store, Table::Authorships).len(), 8);
+    assert_eq!(table_rows(&store, Table::Affiliations).len(), 4);
+    assert_eq!(table_rows(&store, Table::WorkCountries).len(), 8);
+    assert_eq!(table_rows(&store, Table::MergedIds), vec!["5".to_string()]);
+}
+
+#[test]
+fn file_order_does_not_matter_and_two_steps_equal_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    write_snapshot(&snap);
+    let parts: Vec<PathBuf> = vec![
+        snap.join("data/works/updated_date=2024-03-01/part_001.gz"),
+        snap.join("data/works/updated_date=2024-02-01/part_000.gz"),
+        snap.join("data/merged_ids/works/2024-03-02.csv.gz"),
+        snap.join("data/works/updated_date=2024-01-01/part_000.gz"),
+        snap.join("data/works/updated_date=2024-03-01/part_000.gz"),
+    ];
+    let at_once = dir.path().join("at_once");
+    run(&at_once, &[snap.clone()]);
+    let reversed = dir.path().join("reversed");
+    run(&reversed, &parts);
+    assert_eq!(all_tables(&at_once), all_tables(&reversed));
+
+    // Newest partition first, then the older ones in a second ingest: still the same store.
+    let two_steps = dir.path().join("two_steps");
+    run(&two_steps, &parts[..2]);
+    let second = run(&two_steps, &parts[2..]);
+    assert_eq!(second.record.works_after, 4);
+    assert_eq!(all_tables(&at_once), all_tables(&two_steps));
+    let manifest = Store::open(&two_steps).unwrap().manifest().unwrap();
+    assert_eq!(manifest.ingests.len(), 2);
+    assert_eq!(manifest.version, "v000002");
+    assert!(!two_steps.join("v000001").exists(), "the previous version is removed after the switch");
+}
+
+#[test]
+fn lineage_and_institutions_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    write_snapshot(&snap);
+    gz(
+        &snap.join("data/institutions/updated_date=2024-01-01/part_000.gz"),
+        r#"{"id":"https://openalex.org/I1","ror":"https://ror.org/052gg0110","display_name":"University of Oxford","country_code":"GB","type":"education","lineage":["https://openalex.org/I1"]}"#,
+    );
+    let store = dir.path().join("store");
+    run(&store, &[snap]);
+    let lineage = table_rows(&store, Table::InstitutionLineage);
+    assert_eq!(lineage, vec!["1|1", "2|1", "2|2"]);
+    let institutions = Store::open(&store).unwrap().institutions().unwrap();
+    let oxford = institutions.iter().find(|i| i.id.0 == 1).unwrap();
+    assert!(oxford.is_full_record);
+    assert_eq!(oxford.name.as_deref(), Some("University of Oxford"));
+    let college = institutions.iter().find(|i| i.id.0 == 2).unwrap();
+    assert!(!college.is_full_record);
+    assert_eq!(college.country_code.as_deref(), Some("GB"));
+}
+
+#[test]
+fn rejects_are_written_with_positions_and_good_records_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mixed.jsonl");
+    std::fs::write(&input, format!("{}\nnot json\n{{\"title\":\"no id\"}}\n{}\n", work(1, "2024-01-01", "a"), work(2, "2024-01-01", "b"))).unwrap();
+    let store = dir.path().join("store");
+    let summary = run(&store, &[input]);
+    assert_eq!(work_ids(&store), vec![1, 2]);
+    assert_eq!(summary.record.rejects, 2);
+    let rejects = std::fs::read_to_string(summary.rejects_path.unwrap()).unwrap();
+    let lines: Vec<serde_json::Value> = rejects.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["line"], 2);
+    assert_eq!(lines[1]["line"], 3);
+    assert!(lines[0]["input"].as_str().unwrap().ends_with("mixed.jsonl"));
+    let info = tandem_store::store_info(&Store::open(&store).unwrap()).unwrap();
+    assert_eq!(info.rejects, 2);
+    assert_eq!(info.works, 2);
+    assert_eq!(info.by_year.get("2023"), Some(&2));
+}
+
+/// An input that dies part-way through, like a process killed mid-read.
+struct Crashing {
+    inner: Box<dyn Input>,
+    after: usize,
+}
+
+struct CountingSink<'a> {
+    inner: &'a mut dyn RecordSink,
+    left: usize,
+}
+
+impl RecordSink for CountingSink<'_> {
+    fn work(&mut self, work: tandem_model::Work) {
+        if self.left == 0 {
+            panic!("simulated kill");
+        }
+        self.left -= 1;
+        self.inner.work(work)
+    }
+    fn institution(&mut self, i: tandem_model::Institution) {
+        self.inner.institution(i)
+    }
+    fn merged_work(&mut self, id: tandem_model::WorkId) {
+        self.inner.merged_work(id)
+    }
+    fn reject(&mut self, r: tandem_model::Reject) {
+        self.inner.reject(r)
+    }
+    fn progress(&mut self, b: u64) {
+        self.inner.progress(b)
+    }
+}
+
+impl Input for Crashing {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+    fn size_bytes(&self) -> u64 {
+        self.inner.size_bytes()
+    }
+    fn partition(&self) -> String {
+        self.inner.partition()
+    }
+    fn read(&self, sink: &mut dyn RecordSink) -> Result<(), InputError> {
+        self.inner.read(&mut CountingSink { inner: sink, left: self.after })
+    }
+}
+
+#[test]
+fn a_killed_ingest_leaves_the_store_as_it_was_and_a_rerun_gives_the_same_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    write_snapshot(&snap);
+    let reference = dir.path().join("reference");
+    run(&reference, &[snap.clone()]);
+
+    let store = dir.path().join("store");
+    // A first, complete ingest of one partition so there is a store to protect.
+    let first = vec![snap.join("data/works/updated_date=2024-01-01/part_000.gz")];
+    run(&store, &first);
+    let before = all_tables(&store);
+
+    let crashing: Vec<Box<dyn Input>> = tandem_openalex::inputs_from_paths(&[snap.clone()])
+        .unwrap()
+        .into_iter()
+        .enumerate()
+        .map(|(i, input)| if i == 2 { Box::new(Crashing { inner: input, after: 1 }) as Box<dyn Input> } else { input })
+        .collect();
+    let options = IngestOptions { chunk_works: 2, threads: 1, ..Default::default() };
+    let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ingest(&store, crashing, &options)));
+    assert!(crashed.is_err(), "the simulated kill happened");
+    assert_eq!(all_tables(&store), before, "a killed ingest leaves the store as it was");
+
+    let rerun = run(&store, &[snap]);
+    assert!(rerun.resumed_inputs >= 1, "finished inputs of the killed run are reused");
+    assert_eq!(all_tables(&store), all_tables(&reference));
+}
+
+fn shared_openalex() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/openalex");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: {} is absent (real-data tests need ../shared/data)", dir.display());
+        None
+    }
+}
+
+#[test]
+fn real_samples_ingest_with_zero_rejects_and_country_sets_match_openalex() {
+    let Some(dir) = shared_openalex() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let summary = ingest(
+        &store,
+        tandem_openalex::inputs_from_paths(&[
+            dir.join("works_api_591.jsonl.gz"),
+            dir.join("api_page_200works.json"),
+            dir.join("works_2022_schema_410.json.gz"),
+        ])
+        .unwrap(),
+        &IngestOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(summary.record.rejects, 0);
+    assert_eq!(summary.record.works_read, 591 + 200 + 410);
+    assert_eq!(summary.record.works_after, work_ids(&store).len() as u64);
+
+    // The stored country set of every current-schema work has OpenAlex's own countries_distinct_count.
+    let sample_only = tmp.path().join("sample");
+    ingest(&sample_only, tandem_openalex::inputs_from_paths(&[dir.join("works_api_591.jsonl.gz")]).unwrap(), &IngestOptions::default()).unwrap();
+    let mut set_size: BTreeMap<i64, i32> = BTreeMap::new();
+    for b in read_table(&sample_only, Table::WorkCountries) {
+        for id in b.column(0).as_primitive::<Int64Type>().values() {
+            *set_size.entry(*id).or_default() += 1;
+        }
+    }
+    let mut checked = 0;
+    for b in read_table(&sample_only, Table::Works) {
+        let ids = b.column(0).as_primitive::<Int64Type>();
+        let expected = b.column_by_name("countries_distinct_count").unwrap().as_primitive::<Int32Type>();
+        for i in 0..b.num_rows() {
+            assert_eq!(set_size.get(&ids.value(i)).copied().unwrap_or(0), expected.value(i), "W{}", ids.value(i));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 591);
+}
