@@ -1,0 +1,433 @@
+//! Collaboration indicators over the store, exactly as DESIGN.md (Metrics) defines them.
+//!
+//! Each indicator is one SQL definition in [`definitions`]; [`Engine`] runs them with Apache DataFusion
+//! over the store's Parquet tables and returns [`Figures`]. `tandem figures --explain` prints the same SQL.
+
+pub mod definitions;
+pub mod group;
+mod present;
+
+pub use definitions::{CountryUnification, DEFINITIONS_VERSION, FigureRequest, Step};
+pub use group::{Group, GroupError, Member, Membership};
+pub use present::{explain_text, figures_csv, figures_text, paragraph};
+
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tandem_store::{Store, Table};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MetricsError {
+    #[error(transparent)]
+    Store(#[from] tandem_store::StoreError),
+    #[error(transparent)]
+    Group(#[from] GroupError),
+    #[error("query failed: {0}")]
+    Query(#[from] datafusion::error::DataFusionError),
+    #[error("reading query results: {0}")]
+    Arrow(#[from] datafusion::arrow::error::ArrowError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Empty(String),
+}
+
+/// The figures for one request. Field names are a public interface (`tandem figures --format json`, the API).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figures {
+    pub group: String,
+    pub group_name: String,
+    pub years: [i32; 2],
+    pub types: Vec<String>,
+    pub field: Option<String>,
+    pub unify_countries: Option<String>,
+    pub home: Vec<String>,
+    pub papers: u64,
+    pub papers_fractional: f64,
+    pub collab_papers: u64,
+    pub international_papers: u64,
+    pub international_share: f64,
+    pub partner: PartnerFigure,
+    pub next_partner: Option<NextPartner>,
+    pub lead_over_next: Option<f64>,
+    pub partners: Vec<PartnerRow>,
+    pub institutions: Vec<InstitutionRow>,
+    pub by_year: Vec<YearRow>,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PartnerFigure {
+    pub country: String,
+    pub name: String,
+    pub papers: u64,
+    pub share_of_international: Option<f64>,
+    /// `None` when the partner has no joint papers.
+    pub rank: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NextPartner {
+    pub country: String,
+    pub name: String,
+    pub papers: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PartnerRow {
+    pub country: String,
+    pub name: String,
+    pub papers: u64,
+    pub papers_fractional: f64,
+    pub share_of_international: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InstitutionRow {
+    pub ror: String,
+    pub name: String,
+    pub papers: u64,
+    pub international_papers: u64,
+    pub international_share: Option<f64>,
+    pub partner_papers: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct YearRow {
+    pub year: i32,
+    pub papers: u64,
+    pub international_papers: u64,
+    pub international_share: Option<f64>,
+    pub partner_papers: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Provenance {
+    pub store: String,
+    pub store_version: String,
+    pub store_digest: String,
+    pub definitions_version: String,
+    pub engine: String,
+    pub computed_at: String,
+}
+
+/// The tables the definitions read, as registered in DataFusion (and as named in `--explain`).
+pub const REGISTERED_TABLES: [Table; 5] =
+    [Table::Works, Table::Affiliations, Table::WorkCountries, Table::Institutions, Table::InstitutionLineage];
+
+/// Runs the definitions over one store.
+pub struct Engine {
+    store: Store,
+    years_present: BTreeMap<i32, u64>,
+    fields_present: Vec<String>,
+}
+
+impl Engine {
+    /// Opens a store for querying.
+    pub async fn open(store_dir: &Path) -> Result<Engine, MetricsError> {
+        let store = Store::open(store_dir)?;
+        let ctx = Self::context(&store).await?;
+        let mut years_present = BTreeMap::new();
+        for batch in ctx
+            .sql("SELECT publication_year, COUNT(*) FROM works WHERE publication_year IS NOT NULL GROUP BY publication_year")
+            .await?
+            .collect()
+            .await?
+        {
+            let years = cast(batch.column(0), &DataType::Int64)?;
+            let counts = cast(batch.column(1), &DataType::Int64)?;
+            for i in 0..batch.num_rows() {
+                years_present.insert(years.as_primitive::<Int64Type>().value(i) as i32, counts.as_primitive::<Int64Type>().value(i) as u64);
+            }
+        }
+        let mut fields_present = Vec::new();
+        for batch in ctx.sql("SELECT DISTINCT field FROM works WHERE field IS NOT NULL").await?.collect().await? {
+            let col = cast(batch.column(0), &DataType::Utf8)?;
+            let col = col.as_string::<i32>();
+            fields_present.extend((0..col.len()).map(|i| col.value(i).to_string()));
+        }
+        fields_present.sort();
+        Ok(Engine { store, years_present, fields_present })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Publication years in the store, with their work counts.
+    pub fn years_present(&self) -> &BTreeMap<i32, u64> {
+        &self.years_present
+    }
+
+    /// OpenAlex fields (primary topic) present in the store.
+    pub fn fields_present(&self) -> &[String] {
+        &self.fields_present
+    }
+
+    async fn context(store: &Store) -> Result<SessionContext, MetricsError> {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(threads));
+        for table in REGISTERED_TABLES {
+            let path = store.table_path(table);
+            ctx.register_parquet(table.name(), path.to_string_lossy().as_ref(), ParquetReadOptions::default()).await?;
+        }
+        Ok(ctx)
+    }
+
+    /// The home countries of a group: the members' countries as the group states them, else as the store's
+    /// institutions table has them.
+    pub fn home_countries(&self, group: &Group) -> Result<Vec<String>, MetricsError> {
+        let mut home: Vec<String> = match &group.membership {
+            Membership::Country(code) => vec![code.clone()],
+            Membership::Institutions(members) => {
+                let mut known: Vec<String> = members.iter().filter_map(|m| m.country.clone()).collect();
+                let unknown: Vec<&str> = members.iter().filter(|m| m.country.is_none()).map(|m| m.ror.as_str()).collect();
+                if !unknown.is_empty() {
+                    for inst in self.store.institutions()? {
+                        if inst.ror.as_deref().is_some_and(|r| unknown.contains(&r)) {
+                            known.extend(inst.country_code);
+                        }
+                    }
+                }
+                known
+            }
+        };
+        home.sort();
+        home.dedup();
+        Ok(home)
+    }
+
+    /// Checks a request against the store and fills in its home countries.
+    pub fn prepare(&self, mut request: FigureRequest) -> Result<FigureRequest, MetricsError> {
+        request.partner = request.partner.trim().to_ascii_uppercase();
+        if !tandem_countries::is_country_code(&request.partner) {
+            return Err(MetricsError::Invalid(format!(
+                "--partner {:?} is not an ISO 3166-1 alpha-2 country code (for example US, DE, CN)",
+                request.partner
+            )));
+        }
+        if request.first_year > request.last_year {
+            return Err(MetricsError::Invalid(format!(
+                "the period {}-{} is empty: the first year is after the last",
+                request.first_year, request.last_year
+            )));
+        }
+        if request.types.is_empty() {
+            return Err(MetricsError::Invalid("--types is empty; for example --types article,review".into()));
+        }
+        let in_period: u64 = self.years_present.range(request.first_year..=request.last_year).map(|(_, n)| n).sum();
+        if in_period == 0 {
+            let held = match (self.years_present.keys().next(), self.years_present.keys().next_back()) {
+                (Some(a), Some(b)) => format!("it holds works from {a} to {b}"),
+                _ => "it holds no works with a publication year".to_string(),
+            };
+            return Err(MetricsError::Empty(format!(
+                "the store has no works published in {}; {held}",
+                period_label(request.first_year, request.last_year)
+            )));
+        }
+        if let Some(field) = &request.field {
+            match self.fields_present.iter().find(|f| f.eq_ignore_ascii_case(field)) {
+                Some(known) => request.field = Some(known.clone()),
+                None => {
+                    return Err(MetricsError::Invalid(format!(
+                        "no works in the store have the field {field:?}; fields present: {}",
+                        self.fields_present.join(", ")
+                    )));
+                }
+            }
+        }
+        request.home = self.home_countries(&request.group)?;
+        Ok(request)
+    }
+
+    /// Computes every figure for a request (see [`Engine::prepare`], which this calls).
+    pub async fn figures(&self, request: FigureRequest) -> Result<Figures, MetricsError> {
+        let request = self.prepare(request)?;
+        let ctx = Self::context(&self.store).await?;
+        let mut results: BTreeMap<&'static str, Vec<RecordBatch>> = BTreeMap::new();
+        for step in request.steps() {
+            let batches = ctx.sql(&step.sql).await?.collect().await?;
+            if step.is_indicator {
+                results.insert(step.name, batches);
+            }
+        }
+        let papers = first_u64(&results["papers"], 0);
+        if papers == 0 {
+            return Err(MetricsError::Empty(format!(
+                "no {} papers in {}{}{}: nothing to compute",
+                request.group.name,
+                period_label(request.first_year, request.last_year),
+                request.field.as_ref().map(|f| format!(" in the field {f}")).unwrap_or_default(),
+                if request.group.members().is_empty() { String::new() } else { " (are the members' institutions in this store?)".to_string() }
+            )));
+        }
+        let international_papers = first_u64(&results["international_papers"], 0);
+        let partners: Vec<PartnerRow> = rows(&results["partners_ranked"])
+            .map(|(b, i)| {
+                let country = text(b, 0, i);
+                PartnerRow {
+                    name: country_name(&country),
+                    country,
+                    papers: u64_at(b, 1, i),
+                    papers_fractional: f64_at(b, 2, i).unwrap_or(0.0),
+                    share_of_international: f64_at(b, 3, i),
+                }
+            })
+            .collect();
+        let (partner, next_partner, lead_over_next) = match rows(&results["partner"]).next() {
+            Some((b, i)) => {
+                let next = (!b.column(4).is_null(i)).then(|| {
+                    let country = text(b, 4, i);
+                    NextPartner { name: country_name(&country), country, papers: u64_at(b, 5, i) }
+                });
+                (
+                    PartnerFigure {
+                        country: request.partner.clone(),
+                        name: country_name(&request.partner),
+                        papers: u64_at(b, 1, i),
+                        share_of_international: f64_at(b, 2, i),
+                        rank: Some(u64_at(b, 3, i)),
+                    },
+                    next,
+                    f64_at(b, 6, i),
+                )
+            }
+            None => (
+                PartnerFigure {
+                    country: request.partner.clone(),
+                    name: country_name(&request.partner),
+                    papers: 0,
+                    share_of_international: (international_papers > 0).then_some(0.0),
+                    rank: None,
+                },
+                None,
+                None,
+            ),
+        };
+        let mut member_rows: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+        for (b, i) in rows(&results["institutions"]) {
+            member_rows.insert(text(b, 0, i), (u64_at(b, 1, i), u64_at(b, 2, i), u64_at(b, 3, i)));
+        }
+        let names = self.institution_names()?;
+        let institutions = request
+            .group
+            .members()
+            .iter()
+            .map(|m| {
+                let (papers, international, partner_papers) = member_rows.get(&m.ror).copied().unwrap_or_default();
+                InstitutionRow {
+                    ror: format!("https://ror.org/{}", m.ror),
+                    name: m.name.clone().or_else(|| names.get(&m.ror).cloned()).unwrap_or_else(|| m.ror.clone()),
+                    papers,
+                    international_papers: international,
+                    international_share: share(international, papers),
+                    partner_papers,
+                }
+            })
+            .collect();
+        let mut year_rows: BTreeMap<i32, (u64, u64, u64)> = BTreeMap::new();
+        for (b, i) in rows(&results["by_year"]) {
+            let year = cast(b.column(0), &DataType::Int64).map(|c| c.as_primitive::<Int64Type>().value(i)).unwrap_or_default();
+            year_rows.insert(year as i32, (u64_at(b, 1, i), u64_at(b, 2, i), u64_at(b, 3, i)));
+        }
+        let by_year = (request.first_year..=request.last_year)
+            .map(|year| {
+                let (papers, international, partner_papers) = year_rows.get(&year).copied().unwrap_or_default();
+                YearRow { year, papers, international_papers: international, international_share: share(international, papers), partner_papers }
+            })
+            .collect();
+        let manifest = self.store.manifest()?;
+        Ok(Figures {
+            group: request.group.id.clone(),
+            group_name: request.group.name.clone(),
+            years: [request.first_year, request.last_year],
+            types: request.types.clone(),
+            field: request.field.clone(),
+            unify_countries: (request.unify == CountryUnification::Leiden).then(|| "leiden".to_string()),
+            home: request.home.clone(),
+            papers,
+            papers_fractional: first_f64(&results["papers_fractional"]).unwrap_or(0.0),
+            collab_papers: first_u64(&results["collab_papers"], 0),
+            international_papers,
+            international_share: first_f64(&results["international_share"]).unwrap_or(0.0),
+            partner,
+            next_partner,
+            lead_over_next,
+            partners,
+            institutions,
+            by_year,
+            provenance: Provenance {
+                store: self.store.root().display().to_string(),
+                store_version: manifest.version,
+                store_digest: manifest.digest,
+                definitions_version: DEFINITIONS_VERSION.to_string(),
+                engine: format!("Apache DataFusion {}", datafusion::DATAFUSION_VERSION),
+                computed_at: chrono::Utc::now().to_rfc3339(),
+            },
+        })
+    }
+
+    /// Institution names by bare ROR id, from the store.
+    fn institution_names(&self) -> Result<BTreeMap<String, String>, MetricsError> {
+        Ok(self
+            .store
+            .institutions()?
+            .into_iter()
+            .filter_map(|i| Some((i.ror?, i.name?)))
+            .collect())
+    }
+}
+
+pub(crate) fn period_label(first: i32, last: i32) -> String {
+    if first == last { first.to_string() } else { format!("{first}\u{2013}{last}") }
+}
+
+/// Full English name of a country code, falling back to the code.
+pub fn country_name(code: &str) -> String {
+    tandem_countries::country_name(code).unwrap_or(code).to_string()
+}
+
+fn share(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+fn rows(batches: &[RecordBatch]) -> impl Iterator<Item = (&RecordBatch, usize)> {
+    batches.iter().flat_map(|b| (0..b.num_rows()).map(move |i| (b, i)))
+}
+
+fn text(batch: &RecordBatch, col: usize, row: usize) -> String {
+    let array = cast(batch.column(col), &DataType::Utf8).expect("castable to text");
+    array.as_string::<i32>().value(row).to_string()
+}
+
+fn u64_at(batch: &RecordBatch, col: usize, row: usize) -> u64 {
+    let column = batch.column(col);
+    if column.is_null(row) {
+        return 0;
+    }
+    let array = cast(column, &DataType::Int64).expect("integer column");
+    array.as_primitive::<Int64Type>().value(row).max(0) as u64
+}
+
+fn f64_at(batch: &RecordBatch, col: usize, row: usize) -> Option<f64> {
+    let column = batch.column(col);
+    if column.is_null(row) {
+        return None;
+    }
+    let array = cast(column, &DataType::Float64).expect("numeric column");
+    let value = array.as_primitive::<Float64Type>().value(row);
+    value.is_finite().then_some(value)
+}
+
+fn first_u64(batches: &[RecordBatch], col: usize) -> u64 {
+    rows(batches).next().map(|(b, i)| u64_at(b, col, i)).unwrap_or(0)
+}
+
+fn first_f64(batches: &[RecordBatch]) -> Option<f64> {
+    rows(batches).next().and_then(|(b, i)| f64_at(b, 0, i))
+}
