@@ -1,18 +1,74 @@
 //! `tandem`: the command line. Argument parsing and wiring only; the work is in the library crates.
 
+mod demo_cmd;
+mod figures_cmd;
+mod ingest_cmd;
+mod progress;
+mod pull_cmd;
+mod synth_cmd;
+
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "tandem", version, about = "Open research-partnership intelligence: who you publish with, and how it is changing.")]
+#[command(
+    name = "tandem",
+    version,
+    about = "Open research-partnership intelligence: who you publish with, and how it is changing.",
+    long_about = "Open research-partnership intelligence: who you publish with, and how it is changing.\n\n\
+                  Start with `tandem demo`, or ingest OpenAlex data with `tandem ingest openalex PATH --store DIR`."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Read publication data into a store.
+    #[command(subcommand)]
+    Ingest(IngestCommand),
+    /// Look at a store.
+    #[command(subcommand)]
+    Store(StoreCommand),
+    /// Key collaboration figures: international share, partner countries, members, years.
+    Figures(figures_cmd::FiguresArgs),
+    /// Generate a synthetic world, ingest it and print its figures: the quickest way to see Tandem.
+    Demo(demo_cmd::DemoArgs),
+    /// Write a synthetic OpenAlex-shaped world (snapshot layout) for trying Tandem and for benchmarks.
+    Synth(synth_cmd::SynthArgs),
+    /// Fetch works from a live API into a store (resumable).
+    #[command(subcommand)]
+    Pull(pull_cmd::PullCommand),
+}
 
-fn main() -> anyhow::Result<()> {
+#[derive(Subcommand)]
+enum IngestCommand {
+    /// OpenAlex snapshot folders, JSON Lines files, saved API responses or JSON arrays of works.
+    Openalex(ingest_cmd::OpenAlexArgs),
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// What a store holds: works by year and type, sources, ingests, rejects.
+    Info(ingest_cmd::InfoArgs),
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    let result = match cli.command {
+        Command::Ingest(IngestCommand::Openalex(args)) => ingest_cmd::ingest_openalex(args),
+        Command::Store(StoreCommand::Info(args)) => ingest_cmd::store_info(args).map(|_| ExitCode::SUCCESS),
+        Command::Figures(args) => figures_cmd::run(args).map(|_| ExitCode::SUCCESS),
+        Command::Demo(args) => demo_cmd::run(args).map(|_| ExitCode::SUCCESS),
+        Command::Synth(args) => synth_cmd::run(args).map(|_| ExitCode::SUCCESS),
+        Command::Pull(command) => pull_cmd::run(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
