@@ -74,7 +74,12 @@ pub fn report_ingest(summary: &IngestSummary) -> std::process::ExitCode {
     if r.rejects > 0 {
         let per_input: Vec<String> =
             r.inputs.iter().filter(|i| i.rejects > 0).map(|i| format!("  {}: {} rejected", i.name, i.rejects)).collect();
-        eprintln!("{} records were rejected and kept in {}:", r.rejects, summary.rejects_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+        eprintln!(
+            "{} rejected record{}, kept with file, line and reason in {}:",
+            r.rejects,
+            if r.rejects == 1 { "" } else { "s" },
+            summary.rejects_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+        );
         for line in per_input.iter().take(20) {
             eprintln!("{line}");
         }
