@@ -10,9 +10,11 @@ use tandem_metrics::Engine;
 use tandem_store::IngestOptions;
 
 #[derive(Args)]
-#[command(long_about = "Generate a synthetic OpenAlex-shaped world (24 Russell Group members, their colleges, other UK \
+#[command(
+    long_about = "Generate a synthetic OpenAlex-shaped world (24 Russell Group members, their colleges, other UK \
 institutions and partners in about 40 countries, 2019-2024), ingest it with the real ingest path, and print the key \
-figures. The world is synthetic: its figures illustrate Tandem and are not facts about any university.")]
+figures. The world is synthetic: its figures illustrate Tandem and are not facts about any university."
+)]
 pub struct DemoArgs {
     /// Works in the synthetic world.
     #[arg(long, default_value_t = 200_000)]
@@ -49,38 +51,84 @@ impl tandem_synth::Progress for SynthBar {
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
-    let dir = args.dir.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("tandem-demo-{}-{}", args.seed, args.works)));
+    let dir = args.dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("tandem-demo-{}-{}", args.seed, args.works))
+    });
     let world = dir.join("world");
     let store = dir.join("store");
     if !store.join("manifest.json").exists() {
         if world.exists() {
-            std::fs::remove_dir_all(&world).with_context(|| format!("cannot clear {}", world.display()))?;
+            std::fs::remove_dir_all(&world)
+                .with_context(|| format!("cannot clear {}", world.display()))?;
         }
-        std::fs::create_dir_all(&world).with_context(|| format!("cannot create {}", world.display()))?;
-        eprintln!("Generating a synthetic world of {} works in {} ...", args.works, world.display());
-        let bar = if args.quiet { ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()) } else { ProgressBar::new(0) };
-        bar.set_style(ProgressStyle::with_template("generating [{bar:30}] {pos}/{len} works · {per_sec} · ETA {eta}")?.progress_chars("=> "));
-        let config = tandem_synth::Config { works: args.works, seed: args.seed, ..Default::default() };
+        std::fs::create_dir_all(&world)
+            .with_context(|| format!("cannot create {}", world.display()))?;
+        eprintln!(
+            "Generating a synthetic world of {} works in {} ...",
+            args.works,
+            world.display()
+        );
+        let bar = if args.quiet {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+        } else {
+            ProgressBar::new(0)
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "generating [{bar:30}] {pos}/{len} works · {per_sec} · ETA {eta}",
+            )?
+            .progress_chars("=> "),
+        );
+        let config = tandem_synth::Config {
+            works: args.works,
+            seed: args.seed,
+            ..Default::default()
+        };
         tandem_synth::generate(&config, &world, &SynthBar(bar))?;
         eprintln!("Ingesting it into {} ...", store.display());
         let inputs = tandem_openalex::inputs_from_paths(std::slice::from_ref(&world))?;
-        let options = IngestOptions { progress: Arc::new(IngestBar::new(args.quiet)), ..Default::default() };
+        let options = IngestOptions {
+            progress: Arc::new(IngestBar::new(args.quiet)),
+            ..Default::default()
+        };
         let summary = tandem_store::ingest(&store, inputs, &options)?;
         crate::ingest_cmd::report_ingest(&summary);
     } else {
-        eprintln!("Using the demo store in {} (delete the folder to generate it again).", store.display());
+        eprintln!(
+            "Using the demo store in {} (delete the folder to generate it again).",
+            store.display()
+        );
     }
-    let request = crate::figures_cmd::request_from("russell-group", &args.partner, args.year, args.year, None, None, None)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let request = crate::figures_cmd::request_from(
+        "russell-group",
+        &args.partner,
+        args.year,
+        args.year,
+        None,
+        None,
+        None,
+    )?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let figures = runtime.block_on(async {
         let engine = Engine::open(&store).await?;
         anyhow::Ok(engine.figures(request).await?)
     })?;
-    println!("SYNTHETIC DEMO WORLD: these figures illustrate Tandem; they are not facts about any university.\n");
+    println!(
+        "SYNTHETIC DEMO WORLD: these figures illustrate Tandem; they are not facts about any university.\n"
+    );
     print!("{}", tandem_metrics::figures_text(&figures, 10));
     println!("\nTry next:");
-    println!("  tandem figures --store {} --group russell-group --partner DE --years 2019-2024", store.display());
-    println!("  tandem figures --store {} --group russell-group --partner US --year {} --explain", store.display(), args.year);
+    println!(
+        "  tandem figures --store {} --group russell-group --partner DE --years 2019-2024",
+        store.display()
+    );
+    println!(
+        "  tandem figures --store {} --group russell-group --partner US --year {} --explain",
+        store.display(),
+        args.year
+    );
     println!("  tandem store info --store {}", store.display());
     Ok(())
 }

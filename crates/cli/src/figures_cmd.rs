@@ -31,7 +31,12 @@ pub struct FiguresArgs {
     #[arg(long, value_name = "CC", default_value = "US")]
     pub partner: String,
     /// One publication year.
-    #[arg(long, value_name = "YYYY", conflicts_with = "years", required_unless_present = "years")]
+    #[arg(
+        long,
+        value_name = "YYYY",
+        conflicts_with = "years",
+        required_unless_present = "years"
+    )]
     pub year: Option<i32>,
     /// A range of publication years, inclusive: 2019-2023.
     #[arg(long, value_name = "YYYY-YYYY")]
@@ -58,7 +63,10 @@ pub struct FiguresArgs {
 /// Parses `2019-2023` (or a single year).
 pub fn parse_years(text: &str) -> anyhow::Result<(i32, i32)> {
     let parse = |s: &str| -> anyhow::Result<i32> {
-        let year: i32 = s.trim().parse().with_context(|| format!("{s:?} is not a year; expected YYYY-YYYY, e.g. 2019-2023"))?;
+        let year: i32 = s
+            .trim()
+            .parse()
+            .with_context(|| format!("{s:?} is not a year; expected YYYY-YYYY, e.g. 2019-2023"))?;
         if !(1800..=2200).contains(&year) {
             bail!("{year} is not a plausible publication year");
         }
@@ -73,14 +81,27 @@ pub fn parse_years(text: &str) -> anyhow::Result<(i32, i32)> {
     }
 }
 
-pub fn request_from(group: &str, partner: &str, first: i32, last: i32, types: Option<Vec<String>>, field: Option<String>, unify: Option<Unify>) -> anyhow::Result<FigureRequest> {
+pub fn request_from(
+    group: &str,
+    partner: &str,
+    first: i32,
+    last: i32,
+    types: Option<Vec<String>>,
+    field: Option<String>,
+    unify: Option<Unify>,
+) -> anyhow::Result<FigureRequest> {
     Ok(FigureRequest {
         group: Group::resolve(group)?,
         partner: partner.to_string(),
         first_year: first,
         last_year: last,
         types: types
-            .unwrap_or_else(|| tandem_model::DEFAULT_TYPES.iter().map(|t| t.to_string()).collect())
+            .unwrap_or_else(|| {
+                tandem_model::DEFAULT_TYPES
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect()
+            })
             .into_iter()
             .map(|t| t.trim().to_ascii_lowercase())
             .filter(|t| !t.is_empty())
@@ -100,13 +121,29 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<()> {
         (None, Some(range)) => parse_years(range)?,
         (None, None) => bail!("give --year YYYY or --years YYYY-YYYY"),
     };
-    let request = request_from(&args.group, &args.partner, first, last, args.types, args.field, args.unify_countries)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let request = request_from(
+        &args.group,
+        &args.partner,
+        first,
+        last,
+        args.types,
+        args.field,
+        args.unify_countries,
+    )?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let engine = Engine::open(&args.store).await?;
         if args.explain {
             let prepared = engine.prepare(request.clone())?;
-            println!("{}", tandem_metrics::explain_text(&prepared, &engine.store().version_dir().display().to_string()));
+            println!(
+                "{}",
+                tandem_metrics::explain_text(
+                    &prepared,
+                    &engine.store().version_dir().display().to_string()
+                )
+            );
         }
         let figures = engine.figures(request).await?;
         match args.format {

@@ -46,8 +46,12 @@ pub fn ingest_openalex(args: OpenAlexArgs) -> anyhow::Result<std::process::ExitC
         progress: Arc::new(IngestBar::new(args.quiet)),
         ..Default::default()
     };
-    let summary = tandem_store::ingest(&args.store, inputs, &options)
-        .with_context(|| format!("ingest into {} failed; the store is unchanged", args.store.display()))?;
+    let summary = tandem_store::ingest(&args.store, inputs, &options).with_context(|| {
+        format!(
+            "ingest into {} failed; the store is unchanged",
+            args.store.display()
+        )
+    })?;
     Ok(report_ingest(&summary))
 }
 
@@ -62,23 +66,42 @@ pub fn report_ingest(summary: &IngestSummary) -> std::process::ExitCode {
         r.merged_ids_read,
         r.inputs.len(),
         r.seconds,
-        if summary.resumed_inputs > 0 { format!(" ({} resumed from an interrupted run)", summary.resumed_inputs) } else { String::new() }
+        if summary.resumed_inputs > 0 {
+            format!(
+                " ({} resumed from an interrupted run)",
+                summary.resumed_inputs
+            )
+        } else {
+            String::new()
+        }
     );
     eprintln!(
         "The store now holds {} works ({} older or repeated copies superseded, {} merged ids removed).",
         r.works_after, r.superseded, r.removed_merged
     );
     for input in &failed {
-        eprintln!("warning: {}: {}", input.name, input.error.as_deref().unwrap_or_default());
+        eprintln!(
+            "warning: {}: {}",
+            input.name,
+            input.error.as_deref().unwrap_or_default()
+        );
     }
     if r.rejects > 0 {
-        let per_input: Vec<String> =
-            r.inputs.iter().filter(|i| i.rejects > 0).map(|i| format!("  {}: {} rejected", i.name, i.rejects)).collect();
+        let per_input: Vec<String> = r
+            .inputs
+            .iter()
+            .filter(|i| i.rejects > 0)
+            .map(|i| format!("  {}: {} rejected", i.name, i.rejects))
+            .collect();
         eprintln!(
             "{} rejected record{}, kept with file, line and reason in {}:",
             r.rejects,
             if r.rejects == 1 { "" } else { "s" },
-            summary.rejects_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+            summary
+                .rejects_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
         );
         for line in per_input.iter().take(20) {
             eprintln!("{line}");
@@ -98,10 +121,25 @@ pub fn store_info(args: InfoArgs) -> anyhow::Result<()> {
     match args.format {
         InfoFormat::Json => println!("{}", serde_json::to_string_pretty(&info)?),
         InfoFormat::Text => {
-            println!("Store {} (version {}, digest {})", info.store, info.version, &info.digest[..12]);
-            println!("{} works, {} institutions, {} rejected records over {} ingests", info.works, info.institutions, info.rejects, info.ingests);
+            println!(
+                "Store {} (version {}, digest {})",
+                info.store,
+                info.version,
+                &info.digest[..12]
+            );
+            println!(
+                "{} works, {} institutions, {} rejected records over {} ingests",
+                info.works, info.institutions, info.rejects, info.ingests
+            );
             if let Some(last) = &info.last_ingest {
-                println!("Last ingest: {} from {} ({} inputs, {} works read, {} rejected)", last.finished, last.source, last.inputs.len(), last.works_read, last.rejects);
+                println!(
+                    "Last ingest: {} from {} ({} inputs, {} works read, {} rejected)",
+                    last.finished,
+                    last.source,
+                    last.inputs.len(),
+                    last.works_read,
+                    last.rejects
+                );
             }
             println!("\nSources:");
             for (source, n) in &info.sources {

@@ -58,7 +58,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(IngestCommand::Openalex(args)) => ingest_cmd::ingest_openalex(args),
-        Command::Store(StoreCommand::Info(args)) => ingest_cmd::store_info(args).map(|_| ExitCode::SUCCESS),
+        Command::Store(StoreCommand::Info(args)) => {
+            ingest_cmd::store_info(args).map(|_| ExitCode::SUCCESS)
+        }
         Command::Figures(args) => figures_cmd::run(args).map(|_| ExitCode::SUCCESS),
         Command::Demo(args) => demo_cmd::run(args).map(|_| ExitCode::SUCCESS),
         Command::Synth(args) => synth_cmd::run(args).map(|_| ExitCode::SUCCESS),

@@ -12,7 +12,11 @@ pub struct IngestBar {
 
 impl IngestBar {
     pub fn new(quiet: bool) -> IngestBar {
-        let bar = if quiet { ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()) } else { ProgressBar::new(0) };
+        let bar = if quiet {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+        } else {
+            ProgressBar::new(0)
+        };
         bar.set_style(
             ProgressStyle::with_template(
                 "{prefix:>9} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} · {msg} · ETA {eta}",
@@ -20,7 +24,10 @@ impl IngestBar {
             .expect("valid template")
             .progress_chars("=> "),
         );
-        IngestBar { bar, works: AtomicU64::new(0) }
+        IngestBar {
+            bar,
+            works: AtomicU64::new(0),
+        }
     }
 }
 

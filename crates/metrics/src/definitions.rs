@@ -59,18 +59,27 @@ impl FigureRequest {
     fn country(&self, column: &str) -> String {
         match self.unify {
             CountryUnification::None => column.to_string(),
-            CountryUnification::Leiden => format!("CASE WHEN {column} IN ('HK', 'MO') THEN 'CN' ELSE {column} END"),
+            CountryUnification::Leiden => {
+                format!("CASE WHEN {column} IN ('HK', 'MO') THEN 'CN' ELSE {column} END")
+            }
         }
     }
 
     fn years(&self, column: &str) -> String {
-        format!("{column} BETWEEN {} AND {}", self.first_year, self.last_year)
+        format!(
+            "{column} BETWEEN {} AND {}",
+            self.first_year, self.last_year
+        )
     }
 
     /// The ordered steps and indicators for this request.
     pub fn steps(&self) -> Vec<Step> {
         let mut steps = Vec::new();
-        let field = self.field.as_ref().map(|f| format!("\n  AND field = {}", lit(f))).unwrap_or_default();
+        let field = self
+            .field
+            .as_ref()
+            .map(|f| format!("\n  AND field = {}", lit(f)))
+            .unwrap_or_default();
         steps.push(Step {
             name: "scope",
             definition: "Works counted at all: published in the period, of the counted document types, and not paratext \
@@ -86,7 +95,14 @@ impl FigureRequest {
             Membership::Institutions(members) => {
                 let rows: Vec<String> = members
                     .iter()
-                    .map(|m| format!("({}, {}, {})", lit(&m.ror), m.since.unwrap_or(0), m.until.unwrap_or(9999)))
+                    .map(|m| {
+                        format!(
+                            "({}, {}, {})",
+                            lit(&m.ror),
+                            m.since.unwrap_or(0),
+                            m.until.unwrap_or(9999)
+                        )
+                    })
                     .collect();
                 steps.push(Step {
                     name: "group_members",
@@ -131,7 +147,9 @@ impl FigureRequest {
                 steps.push(Step {
                     name: "group_papers",
                     definition: "Group papers: works in scope credited to at least one member.",
-                    sql: "CREATE TABLE group_papers AS\nSELECT DISTINCT work_id, year FROM credited".to_string(),
+                    sql:
+                        "CREATE TABLE group_papers AS\nSELECT DISTINCT work_id, year FROM credited"
+                            .to_string(),
                     is_indicator: false,
                 });
             }
@@ -231,7 +249,11 @@ impl FigureRequest {
             is_indicator: false,
         });
         let home = list(&self.home);
-        let not_home = if self.home.is_empty() { String::new() } else { format!("\nWHERE cs.country NOT IN ({home})") };
+        let not_home = if self.home.is_empty() {
+            String::new()
+        } else {
+            format!("\nWHERE cs.country NOT IN ({home})")
+        };
         steps.push(Step {
             name: "partners",
             definition: "partners: every partner country (any country outside the home countries), ranked by \
@@ -323,7 +345,12 @@ impl FigureRequest {
             ),
         ];
         for (name, definition, sql) in indicators {
-            steps.push(Step { name, definition, sql, is_indicator: true });
+            steps.push(Step {
+                name,
+                definition,
+                sql,
+                is_indicator: true,
+            });
         }
         steps
     }

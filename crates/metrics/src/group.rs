@@ -52,12 +52,26 @@ pub enum GroupError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: not a valid group file: {message}\nexpected:\n  name = \"Northern partners\"\n  [[member]]\n  ror = \"https://ror.org/027m9bs27\"\n  since = 2012   # optional\n  until = 2020   # optional")]
+    #[error(
+        "{path}: not a valid group file: {message}\nexpected:\n  name = \"Northern partners\"\n  [[member]]\n  ror = \"https://ror.org/027m9bs27\"\n  since = 2012   # optional\n  until = 2020   # optional"
+    )]
     Parse { path: String, message: String },
-    #[error("{path}: member {index}: {ror:?} is not a ROR id (expected https://ror.org/0xxxxxxxx or the bare 9-character id)")]
-    BadRor { path: String, index: usize, ror: String },
+    #[error(
+        "{path}: member {index}: {ror:?} is not a ROR id (expected https://ror.org/0xxxxxxxx or the bare 9-character id)"
+    )]
+    BadRor {
+        path: String,
+        index: usize,
+        ror: String,
+    },
     #[error("{path}: member {index} ({ror}): since {since} is after until {until}")]
-    BadYears { path: String, index: usize, ror: String, since: i32, until: i32 },
+    BadYears {
+        path: String,
+        index: usize,
+        ror: String,
+        since: i32,
+        until: i32,
+    },
     #[error("{path}: the group has no members")]
     Empty { path: String },
 }
@@ -88,10 +102,19 @@ impl Group {
             if !tandem_countries::is_country_code(&code) {
                 return Err(GroupError::BadCountry(code));
             }
-            let name = tandem_countries::country_name(&code).unwrap_or(&code).to_string();
-            return Ok(Group { id: spec.to_string(), name, membership: Membership::Country(code) });
+            let name = tandem_countries::country_name(&code)
+                .unwrap_or(&code)
+                .to_string();
+            return Ok(Group {
+                id: spec.to_string(),
+                name,
+                membership: Membership::Country(code),
+            });
         }
-        if let Some((id, name, members)) = BUILTIN_GROUPS.iter().find(|g| g.0.eq_ignore_ascii_case(spec)) {
+        if let Some((id, name, members)) = BUILTIN_GROUPS
+            .iter()
+            .find(|g| g.0.eq_ignore_ascii_case(spec))
+        {
             return Ok(Group {
                 id: id.to_string(),
                 name: name.to_string(),
@@ -119,35 +142,67 @@ impl Group {
     /// Reads a TOML group file.
     pub fn from_file(path: &Path) -> Result<Group, GroupError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| GroupError::Io { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| GroupError::Io {
+            path: shown.clone(),
+            source,
+        })?;
         Group::from_toml(&text, &shown)
     }
 
     /// Parses a group file's text; `origin` names it in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Group, GroupError> {
-        let file: GroupFile =
-            toml::from_str(text).map_err(|e| GroupError::Parse { path: origin.to_string(), message: e.to_string() })?;
+        let file: GroupFile = toml::from_str(text).map_err(|e| GroupError::Parse {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })?;
         if file.member.is_empty() {
-            return Err(GroupError::Empty { path: origin.to_string() });
+            return Err(GroupError::Empty {
+                path: origin.to_string(),
+            });
         }
         let mut members = Vec::new();
         for (i, m) in file.member.into_iter().enumerate() {
-            let ror = normalize_ror(&m.ror).ok_or_else(|| GroupError::BadRor { path: origin.to_string(), index: i + 1, ror: m.ror.clone() })?;
+            let ror = normalize_ror(&m.ror).ok_or_else(|| GroupError::BadRor {
+                path: origin.to_string(),
+                index: i + 1,
+                ror: m.ror.clone(),
+            })?;
             if let (Some(since), Some(until)) = (m.since, m.until) {
                 if since > until {
-                    return Err(GroupError::BadYears { path: origin.to_string(), index: i + 1, ror, since, until });
+                    return Err(GroupError::BadYears {
+                        path: origin.to_string(),
+                        index: i + 1,
+                        ror,
+                        since,
+                        until,
+                    });
                 }
             }
             let country = match m.country {
-                Some(c) if !tandem_countries::is_country_code(&c.to_ascii_uppercase()) => return Err(GroupError::BadCountry(c)),
+                Some(c) if !tandem_countries::is_country_code(&c.to_ascii_uppercase()) => {
+                    return Err(GroupError::BadCountry(c));
+                }
                 other => other.map(|c| c.to_ascii_uppercase()),
             };
-            members.push(Member { ror, name: m.name, since: m.since, until: m.until, country });
+            members.push(Member {
+                ror,
+                name: m.name,
+                since: m.since,
+                until: m.until,
+                country,
+            });
         }
         let name = file.name.unwrap_or_else(|| {
-            Path::new(origin).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| origin.to_string())
+            Path::new(origin)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| origin.to_string())
         });
-        Ok(Group { id: origin.to_string(), name, membership: Membership::Institutions(members) })
+        Ok(Group {
+            id: origin.to_string(),
+            name,
+            membership: Membership::Institutions(members),
+        })
     }
 
     pub fn members(&self) -> &[Member] {
@@ -166,11 +221,26 @@ mod tests {
     fn resolves_builtin_country_and_file_groups() {
         let rg = Group::resolve("russell-group").unwrap();
         assert_eq!(rg.members().len(), 24);
-        assert_eq!(rg.members().iter().filter(|m| m.since == Some(2012)).count(), 4);
-        assert_eq!(Group::resolve("country:gb").unwrap().membership, Membership::Country("GB".into()));
-        assert!(matches!(Group::resolve("country:XX"), Err(GroupError::BadCountry(_))));
+        assert_eq!(
+            rg.members()
+                .iter()
+                .filter(|m| m.since == Some(2012))
+                .count(),
+            4
+        );
+        assert_eq!(
+            Group::resolve("country:gb").unwrap().membership,
+            Membership::Country("GB".into())
+        );
+        assert!(matches!(
+            Group::resolve("country:XX"),
+            Err(GroupError::BadCountry(_))
+        ));
         let err = Group::resolve("ivy-league").unwrap_err().to_string();
-        assert!(err.contains("russell-group") && err.contains("country:CC"), "{err}");
+        assert!(
+            err.contains("russell-group") && err.contains("country:CC"),
+            "{err}"
+        );
         let g = Group::from_toml(
             "name = \"Northern partners\"\n[[member]]\nror = \"https://ror.org/027m9bs27\"\nname = \"Manchester\"\nsince = 2012\nuntil = 2020\n[[member]]\nror = \"04m01e293\"\n",
             "north.toml",
@@ -178,12 +248,24 @@ mod tests {
         .unwrap();
         assert_eq!(g.name, "Northern partners");
         assert_eq!(g.members()[0].ror, "027m9bs27");
-        assert_eq!((g.members()[0].since, g.members()[0].until), (Some(2012), Some(2020)));
+        assert_eq!(
+            (g.members()[0].since, g.members()[0].until),
+            (Some(2012), Some(2020))
+        );
         assert_eq!(g.members()[1].ror, "04m01e293");
-        assert!(matches!(Group::from_toml("[[member]]\nror = \"oxford\"\n", "x.toml"), Err(GroupError::BadRor { index: 1, .. })));
-        assert!(matches!(Group::from_toml("name = \"x\"\n", "x.toml"), Err(GroupError::Empty { .. })));
         assert!(matches!(
-            Group::from_toml("[[member]]\nror = \"04m01e293\"\nsince = 2020\nuntil = 2010\n", "x.toml"),
+            Group::from_toml("[[member]]\nror = \"oxford\"\n", "x.toml"),
+            Err(GroupError::BadRor { index: 1, .. })
+        ));
+        assert!(matches!(
+            Group::from_toml("name = \"x\"\n", "x.toml"),
+            Err(GroupError::Empty { .. })
+        ));
+        assert!(matches!(
+            Group::from_toml(
+                "[[member]]\nror = \"04m01e293\"\nsince = 2020\nuntil = 2010\n",
+                "x.toml"
+            ),
             Err(GroupError::BadYears { .. })
         ));
     }

@@ -116,8 +116,13 @@ pub struct Provenance {
 }
 
 /// The tables the definitions read, as registered in DataFusion (and as named in `--explain`).
-pub const REGISTERED_TABLES: [Table; 5] =
-    [Table::Works, Table::Affiliations, Table::WorkCountries, Table::Institutions, Table::InstitutionLineage];
+pub const REGISTERED_TABLES: [Table; 5] = [
+    Table::Works,
+    Table::Affiliations,
+    Table::WorkCountries,
+    Table::Institutions,
+    Table::InstitutionLineage,
+];
 
 /// Runs the definitions over one store.
 pub struct Engine {
@@ -145,13 +150,22 @@ impl Engine {
             }
         }
         let mut fields_present = Vec::new();
-        for batch in ctx.sql("SELECT DISTINCT field FROM works WHERE field IS NOT NULL").await?.collect().await? {
+        for batch in ctx
+            .sql("SELECT DISTINCT field FROM works WHERE field IS NOT NULL")
+            .await?
+            .collect()
+            .await?
+        {
             let col = cast(batch.column(0), &DataType::Utf8)?;
             let col = col.as_string::<i32>();
             fields_present.extend((0..col.len()).map(|i| col.value(i).to_string()));
         }
         fields_present.sort();
-        Ok(Engine { store, years_present, fields_present })
+        Ok(Engine {
+            store,
+            years_present,
+            fields_present,
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -170,10 +184,16 @@ impl Engine {
 
     async fn context(store: &Store) -> Result<SessionContext, MetricsError> {
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(threads));
+        let ctx =
+            SessionContext::new_with_config(SessionConfig::new().with_target_partitions(threads));
         for table in REGISTERED_TABLES {
             let path = store.table_path(table);
-            ctx.register_parquet(table.name(), path.to_string_lossy().as_ref(), ParquetReadOptions::default()).await?;
+            ctx.register_parquet(
+                table.name(),
+                path.to_string_lossy().as_ref(),
+                ParquetReadOptions::default(),
+            )
+            .await?;
         }
         Ok(ctx)
     }
@@ -184,8 +204,13 @@ impl Engine {
         let mut home: Vec<String> = match &group.membership {
             Membership::Country(code) => vec![code.clone()],
             Membership::Institutions(members) => {
-                let mut known: Vec<String> = members.iter().filter_map(|m| m.country.clone()).collect();
-                let unknown: Vec<&str> = members.iter().filter(|m| m.country.is_none()).map(|m| m.ror.as_str()).collect();
+                let mut known: Vec<String> =
+                    members.iter().filter_map(|m| m.country.clone()).collect();
+                let unknown: Vec<&str> = members
+                    .iter()
+                    .filter(|m| m.country.is_none())
+                    .map(|m| m.ror.as_str())
+                    .collect();
                 if !unknown.is_empty() {
                     for inst in self.store.institutions()? {
                         if inst.ror.as_deref().is_some_and(|r| unknown.contains(&r)) {
@@ -217,11 +242,20 @@ impl Engine {
             )));
         }
         if request.types.is_empty() {
-            return Err(MetricsError::Invalid("--types is empty; for example --types article,review".into()));
+            return Err(MetricsError::Invalid(
+                "--types is empty; for example --types article,review".into(),
+            ));
         }
-        let in_period: u64 = self.years_present.range(request.first_year..=request.last_year).map(|(_, n)| n).sum();
+        let in_period: u64 = self
+            .years_present
+            .range(request.first_year..=request.last_year)
+            .map(|(_, n)| n)
+            .sum();
         if in_period == 0 {
-            let held = match (self.years_present.keys().next(), self.years_present.keys().next_back()) {
+            let held = match (
+                self.years_present.keys().next(),
+                self.years_present.keys().next_back(),
+            ) {
                 (Some(a), Some(b)) => format!("it holds works from {a} to {b}"),
                 _ => "it holds no works with a publication year".to_string(),
             };
@@ -231,7 +265,11 @@ impl Engine {
             )));
         }
         if let Some(field) = &request.field {
-            match self.fields_present.iter().find(|f| f.eq_ignore_ascii_case(field)) {
+            match self
+                .fields_present
+                .iter()
+                .find(|f| f.eq_ignore_ascii_case(field))
+            {
                 Some(known) => request.field = Some(known.clone()),
                 None => {
                     return Err(MetricsError::Invalid(format!(
@@ -262,8 +300,16 @@ impl Engine {
                 "no {} papers in {}{}{}: nothing to compute",
                 request.group.name,
                 period_label(request.first_year, request.last_year),
-                request.field.as_ref().map(|f| format!(" in the field {f}")).unwrap_or_default(),
-                if request.group.members().is_empty() { String::new() } else { " (are the members' institutions in this store?)".to_string() }
+                request
+                    .field
+                    .as_ref()
+                    .map(|f| format!(" in the field {f}"))
+                    .unwrap_or_default(),
+                if request.group.members().is_empty() {
+                    String::new()
+                } else {
+                    " (are the members' institutions in this store?)".to_string()
+                }
             )));
         }
         let international_papers = first_u64(&results["international_papers"], 0);
@@ -283,7 +329,11 @@ impl Engine {
             Some((b, i)) => {
                 let next = (!b.column(4).is_null(i)).then(|| {
                     let country = text(b, 4, i);
-                    NextPartner { name: country_name(&country), country, papers: u64_at(b, 5, i) }
+                    NextPartner {
+                        name: country_name(&country),
+                        country,
+                        papers: u64_at(b, 5, i),
+                    }
                 });
                 (
                     PartnerFigure {
@@ -311,7 +361,10 @@ impl Engine {
         };
         let mut member_rows: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
         for (b, i) in rows(&results["institutions"]) {
-            member_rows.insert(text(b, 0, i), (u64_at(b, 1, i), u64_at(b, 2, i), u64_at(b, 3, i)));
+            member_rows.insert(
+                text(b, 0, i),
+                (u64_at(b, 1, i), u64_at(b, 2, i), u64_at(b, 3, i)),
+            );
         }
         let names = self.institution_names()?;
         let institutions = request
@@ -319,10 +372,15 @@ impl Engine {
             .members()
             .iter()
             .map(|m| {
-                let (papers, international, partner_papers) = member_rows.get(&m.ror).copied().unwrap_or_default();
+                let (papers, international, partner_papers) =
+                    member_rows.get(&m.ror).copied().unwrap_or_default();
                 InstitutionRow {
                     ror: format!("https://ror.org/{}", m.ror),
-                    name: m.name.clone().or_else(|| names.get(&m.ror).cloned()).unwrap_or_else(|| m.ror.clone()),
+                    name: m
+                        .name
+                        .clone()
+                        .or_else(|| names.get(&m.ror).cloned())
+                        .unwrap_or_else(|| m.ror.clone()),
                     papers,
                     international_papers: international,
                     international_share: share(international, papers),
@@ -332,13 +390,25 @@ impl Engine {
             .collect();
         let mut year_rows: BTreeMap<i32, (u64, u64, u64)> = BTreeMap::new();
         for (b, i) in rows(&results["by_year"]) {
-            let year = cast(b.column(0), &DataType::Int64).map(|c| c.as_primitive::<Int64Type>().value(i)).unwrap_or_default();
-            year_rows.insert(year as i32, (u64_at(b, 1, i), u64_at(b, 2, i), u64_at(b, 3, i)));
+            let year = cast(b.column(0), &DataType::Int64)
+                .map(|c| c.as_primitive::<Int64Type>().value(i))
+                .unwrap_or_default();
+            year_rows.insert(
+                year as i32,
+                (u64_at(b, 1, i), u64_at(b, 2, i), u64_at(b, 3, i)),
+            );
         }
         let by_year = (request.first_year..=request.last_year)
             .map(|year| {
-                let (papers, international, partner_papers) = year_rows.get(&year).copied().unwrap_or_default();
-                YearRow { year, papers, international_papers: international, international_share: share(international, papers), partner_papers }
+                let (papers, international, partner_papers) =
+                    year_rows.get(&year).copied().unwrap_or_default();
+                YearRow {
+                    year,
+                    papers,
+                    international_papers: international,
+                    international_share: share(international, papers),
+                    partner_papers,
+                }
             })
             .collect();
         let manifest = self.store.manifest()?;
@@ -348,7 +418,8 @@ impl Engine {
             years: [request.first_year, request.last_year],
             types: request.types.clone(),
             field: request.field.clone(),
-            unify_countries: (request.unify == CountryUnification::Leiden).then(|| "leiden".to_string()),
+            unify_countries: (request.unify == CountryUnification::Leiden)
+                .then(|| "leiden".to_string()),
             home: request.home.clone(),
             papers,
             papers_fractional: first_f64(&results["papers_fractional"]).unwrap_or(0.0),
@@ -384,12 +455,18 @@ impl Engine {
 }
 
 pub(crate) fn period_label(first: i32, last: i32) -> String {
-    if first == last { first.to_string() } else { format!("{first}\u{2013}{last}") }
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first}\u{2013}{last}")
+    }
 }
 
 /// Full English name of a country code, falling back to the code.
 pub fn country_name(code: &str) -> String {
-    tandem_countries::country_name(code).unwrap_or(code).to_string()
+    tandem_countries::country_name(code)
+        .unwrap_or(code)
+        .to_string()
 }
 
 fn share(part: u64, whole: u64) -> Option<f64> {
@@ -397,7 +474,9 @@ fn share(part: u64, whole: u64) -> Option<f64> {
 }
 
 fn rows(batches: &[RecordBatch]) -> impl Iterator<Item = (&RecordBatch, usize)> {
-    batches.iter().flat_map(|b| (0..b.num_rows()).map(move |i| (b, i)))
+    batches
+        .iter()
+        .flat_map(|b| (0..b.num_rows()).map(move |i| (b, i)))
 }
 
 fn text(batch: &RecordBatch, col: usize, row: usize) -> String {
@@ -425,7 +504,10 @@ fn f64_at(batch: &RecordBatch, col: usize, row: usize) -> Option<f64> {
 }
 
 fn first_u64(batches: &[RecordBatch], col: usize) -> u64 {
-    rows(batches).next().map(|(b, i)| u64_at(b, col, i)).unwrap_or(0)
+    rows(batches)
+        .next()
+        .map(|(b, i)| u64_at(b, col, i))
+        .unwrap_or(0)
 }
 
 fn first_f64(batches: &[RecordBatch]) -> Option<f64> {

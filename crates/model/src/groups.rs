@@ -13,7 +13,12 @@ pub struct BuiltinMember {
 }
 
 const fn member(ror: &'static str, name: &'static str, since: Option<i32>) -> BuiltinMember {
-    BuiltinMember { ror, name, country: "GB", since }
+    BuiltinMember {
+        ror,
+        name,
+        country: "GB",
+        since,
+    }
 }
 
 /// The Russell Group: 24 UK research-intensive universities. Durham, Exeter, Queen Mary and York joined in 2012.
@@ -30,7 +35,11 @@ pub const RUSSELL_GROUP: &[BuiltinMember] = &[
     member("0220mzb33", "King's College London", None),
     member("024mrxd33", "University of Leeds", None),
     member("04xs57h96", "University of Liverpool", None),
-    member("0090zs177", "London School of Economics and Political Science", None),
+    member(
+        "0090zs177",
+        "London School of Economics and Political Science",
+        None,
+    ),
     member("027m9bs27", "University of Manchester", None),
     member("01kj2bm70", "Newcastle University", None),
     member("01ee9ar58", "University of Nottingham", None),
@@ -45,4 +54,5 @@ pub const RUSSELL_GROUP: &[BuiltinMember] = &[
 ];
 
 /// Built-in groups by the name users type.
-pub const BUILTIN_GROUPS: &[(&str, &str, &[BuiltinMember])] = &[("russell-group", "Russell Group", RUSSELL_GROUP)];
+pub const BUILTIN_GROUPS: &[(&str, &str, &[BuiltinMember])] =
+    &[("russell-group", "Russell Group", RUSSELL_GROUP)];

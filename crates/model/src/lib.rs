@@ -133,9 +133,11 @@ impl Work {
             .authorships
             .iter()
             .flat_map(|a| {
-                a.countries
-                    .iter()
-                    .chain(a.institutions.iter().filter_map(|i| i.country_code.as_ref()))
+                a.countries.iter().chain(
+                    a.institutions
+                        .iter()
+                        .filter_map(|i| i.country_code.as_ref()),
+                )
             })
             .cloned()
             .collect();

@@ -11,10 +11,13 @@ pub fn map_work_type(original: &str) -> String {
     let mapped = match t.as_str() {
         // Crossref (OpenAlex 2022 schema)
         "journal-article" | "proceedings-article" => "article",
-        "monograph" | "edited-book" | "reference-book" | "book-set" | "book-series" | "book-track" => "book",
+        "monograph" | "edited-book" | "reference-book" | "book-set" | "book-series"
+        | "book-track" => "book",
         "posted-content" => "preprint",
         "book-section" | "book-part" | "reference-entry" => "book-chapter",
-        "proceedings" | "journal-issue" | "journal" | "journal-volume" | "book-series-volume" => "paratext",
+        "proceedings" | "journal-issue" | "journal" | "journal-volume" | "book-series-volume" => {
+            "paratext"
+        }
         // Scopus and Web of Science
         "conference paper" | "proceedings paper" => "article",
         "book chapter" => "book-chapter",

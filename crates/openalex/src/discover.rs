@@ -13,7 +13,9 @@ pub enum DiscoverError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}: folder holds no OpenAlex files (expected *.gz, *.json or *.jsonl files, or a snapshot root with data/works)")]
+    #[error(
+        "{0}: folder holds no OpenAlex files (expected *.gz, *.json or *.jsonl files, or a snapshot root with data/works)"
+    )]
     Empty(PathBuf),
 }
 
@@ -34,7 +36,11 @@ pub fn inputs_from_paths(paths: &[PathBuf]) -> Result<Vec<Box<dyn Input>>, Disco
             continue;
         }
         let before = works.len() + institutions.len() + merged.len();
-        let data = if path.join("data").join("works").is_dir() { path.join("data") } else { path.clone() };
+        let data = if path.join("data").join("works").is_dir() {
+            path.join("data")
+        } else {
+            path.clone()
+        };
         let mut files = Vec::new();
         walk(&data, &mut files)?;
         for file in files {
@@ -51,16 +57,34 @@ pub fn inputs_from_paths(paths: &[PathBuf]) -> Result<Vec<Box<dyn Input>>, Disco
     institutions.dedup();
     works.sort_by(|a: &(String, PathBuf), b| a.cmp(b));
     works.dedup();
-    inputs.extend(merged.into_iter().map(|p| Box::new(MergedIdsFile::new(p)) as Box<dyn Input>));
-    inputs.extend(institutions.into_iter().map(|p| Box::new(InstitutionsFile::new(p)) as Box<dyn Input>));
-    inputs.extend(works.into_iter().map(|(_, p)| Box::new(WorksFile::new(p)) as Box<dyn Input>));
+    inputs.extend(
+        merged
+            .into_iter()
+            .map(|p| Box::new(MergedIdsFile::new(p)) as Box<dyn Input>),
+    );
+    inputs.extend(
+        institutions
+            .into_iter()
+            .map(|p| Box::new(InstitutionsFile::new(p)) as Box<dyn Input>),
+    );
+    inputs.extend(
+        works
+            .into_iter()
+            .map(|(_, p)| Box::new(WorksFile::new(p)) as Box<dyn Input>),
+    );
     Ok(inputs)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| DiscoverError::Io { path: dir.to_path_buf(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| DiscoverError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     for entry in entries {
-        let entry = entry.map_err(|source| DiscoverError::Io { path: dir.to_path_buf(), source })?;
+        let entry = entry.map_err(|source| DiscoverError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let path = entry.path();
         if path.is_dir() {
             walk(&path, out)?;
@@ -78,9 +102,15 @@ fn classify_file(
     institutions: &mut Vec<PathBuf>,
     merged: &mut Vec<PathBuf>,
 ) {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_ascii_lowercase();
-    let components: Vec<String> =
-        path.components().map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase()).collect();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let components: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
+        .collect();
     let under = |dir: &str| components.iter().any(|c| c == dir);
     if under("merged_ids") {
         if under("works") && (name.ends_with(".csv.gz") || name.ends_with(".csv")) {
@@ -93,9 +123,19 @@ fn classify_file(
         return;
     }
     // Other entity folders of a snapshot (authors, sources, ...) are not works.
-    let other_entity = ["authors", "sources", "concepts", "topics", "publishers", "funders", "fields", "domains", "subfields"]
-        .iter()
-        .any(|e| under(e) && components.iter().any(|c| c == "data"));
+    let other_entity = [
+        "authors",
+        "sources",
+        "concepts",
+        "topics",
+        "publishers",
+        "funders",
+        "fields",
+        "domains",
+        "subfields",
+    ]
+    .iter()
+    .any(|e| under(e) && components.iter().any(|c| c == "data"));
     if under("institutions") && components.iter().any(|c| c == "data") {
         institutions.push(path.to_path_buf());
     } else if !other_entity {

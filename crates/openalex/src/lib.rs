@@ -19,13 +19,15 @@ use tandem_model::{Institution, Work};
 
 /// Parses one OpenAlex work (either schema) from JSON text.
 pub fn parse_work(json: &[u8]) -> Result<Work, RecordError> {
-    let raw: raw::RawWork = sonic_rs::from_slice(json).map_err(|e| RecordError::Json(e.to_string()))?;
+    let raw: raw::RawWork =
+        sonic_rs::from_slice(json).map_err(|e| RecordError::Json(e.to_string()))?;
     raw.into_work()
 }
 
 /// Parses one OpenAlex institution entity record from JSON text.
 pub fn parse_institution(json: &[u8]) -> Result<Institution, RecordError> {
-    let raw: raw::RawInstitution = sonic_rs::from_slice(json).map_err(|e| RecordError::Json(e.to_string()))?;
+    let raw: raw::RawInstitution =
+        sonic_rs::from_slice(json).map_err(|e| RecordError::Json(e.to_string()))?;
     match raw.id.as_deref() {
         None => Err(RecordError::MissingId),
         Some(id) => {

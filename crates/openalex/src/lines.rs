@@ -26,7 +26,10 @@ pub(crate) fn partition_of(path: &Path) -> String {
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> InputError {
-    InputError::Io { path: path.display().to_string(), source }
+    InputError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Counts compressed bytes as they are read, for progress and for error positions.
@@ -47,17 +50,32 @@ impl<R: Read> Read for CountingReader<R> {
 fn open(path: &Path) -> Result<(Box<dyn BufRead + Send>, Arc<AtomicU64>), InputError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
     let count = Arc::new(AtomicU64::new(0));
-    let counted = CountingReader { inner: file, count: count.clone() };
-    let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let counted = CountingReader {
+        inner: file,
+        count: count.clone(),
+    };
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     let reader: Box<dyn BufRead + Send> = if gz {
-        Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(BufReader::with_capacity(1 << 20, counted))))
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            MultiGzDecoder::new(BufReader::with_capacity(1 << 20, counted)),
+        ))
     } else {
         Box::new(BufReader::with_capacity(1 << 20, counted))
     };
     Ok((reader, count))
 }
 
-fn reject(input: &str, line: Option<u64>, offset: Option<u64>, record: Option<u64>, reason: String, raw: &[u8]) -> Reject {
+fn reject(
+    input: &str,
+    line: Option<u64>,
+    offset: Option<u64>,
+    record: Option<u64>,
+    reason: String,
+    raw: &[u8],
+) -> Reject {
     let raw = &raw[..raw.len().min(MAX_REJECT_RAW)];
     Reject {
         input: input.to_string(),
@@ -136,7 +154,10 @@ fn trim_line(buf: &[u8]) -> &[u8] {
 /// One work, from JSON text, with the reasons a user can act on.
 fn work_from_json(json: &[u8]) -> Result<tandem_model::Work, String> {
     if let Err(e) = std::str::from_utf8(json) {
-        return Err(format!("not valid UTF-8 at byte {} of the record; expected UTF-8 JSON", e.valid_up_to()));
+        return Err(format!(
+            "not valid UTF-8 at byte {} of the record; expected UTF-8 JSON",
+            e.valid_up_to()
+        ));
     }
     crate::parse_work(json).map_err(|e| e.to_string())
 }
@@ -200,19 +221,32 @@ impl WorksFile {
                     if line.starts_with(b"[") {
                         return Ok(Layout::Document);
                     }
-                    return Ok(match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
-                        Ok(obj) if obj.contains_key("results") && !obj.contains_key("id") => Layout::PageLines,
-                        Ok(_) => Layout::WorkLines,
-                        // A line that starts an object but is not one: a pretty-printed document.
-                        Err(e) if line.starts_with(b"{") && e.is_eof() => Layout::Document,
-                        Err(_) => Layout::WorkLines,
-                    });
+                    return Ok(
+                        match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
+                            line,
+                        ) {
+                            Ok(obj) if obj.contains_key("results") && !obj.contains_key("id") => {
+                                Layout::PageLines
+                            }
+                            Ok(_) => Layout::WorkLines,
+                            // A line that starts an object but is not one: a pretty-printed document.
+                            Err(e) if line.starts_with(b"{") && e.is_eof() => Layout::Document,
+                            Err(_) => Layout::WorkLines,
+                        },
+                    );
                 }
             }
         }
     }
 
-    fn deliver(&self, sink: &mut dyn RecordSink, json: &[u8], line: Option<u64>, offset: Option<u64>, record: Option<u64>) {
+    fn deliver(
+        &self,
+        sink: &mut dyn RecordSink,
+        json: &[u8],
+        line: Option<u64>,
+        offset: Option<u64>,
+        record: Option<u64>,
+    ) {
         match work_from_json(json) {
             Ok(work) => sink.work(work),
             Err(reason) => sink.reject(reject(&self.name(), line, offset, record, reason, json)),
@@ -273,26 +307,36 @@ impl Input for WorksFile {
     fn read(&self, sink: &mut dyn RecordSink) -> Result<(), InputError> {
         match self.layout()? {
             Layout::Document => self.read_document(sink),
-            Layout::WorkLines => {
-                for_each_line(&self.path, sink, |sink, line, offset, json| self.deliver(sink, json, Some(line), Some(offset), None))
-            }
-            Layout::PageLines => for_each_line(&self.path, sink, |sink, line, offset, json| {
-                match document_records(json) {
-                    Ok(results) => {
-                        for (i, value) in results.iter().enumerate() {
-                            self.deliver(sink, value.get().as_bytes(), Some(line), Some(offset), Some(i as u64 + 1));
-                        }
-                    }
-                    Err(e) => sink.reject(reject(
-                        &self.name(),
-                        Some(line),
-                        Some(offset),
-                        None,
-                        format!("not valid JSON: {e}; expected one API response per line"),
-                        json,
-                    )),
-                }
+            Layout::WorkLines => for_each_line(&self.path, sink, |sink, line, offset, json| {
+                self.deliver(sink, json, Some(line), Some(offset), None)
             }),
+            Layout::PageLines => {
+                for_each_line(
+                    &self.path,
+                    sink,
+                    |sink, line, offset, json| match document_records(json) {
+                        Ok(results) => {
+                            for (i, value) in results.iter().enumerate() {
+                                self.deliver(
+                                    sink,
+                                    value.get().as_bytes(),
+                                    Some(line),
+                                    Some(offset),
+                                    Some(i as u64 + 1),
+                                );
+                            }
+                        }
+                        Err(e) => sink.reject(reject(
+                            &self.name(),
+                            Some(line),
+                            Some(offset),
+                            None,
+                            format!("not valid JSON: {e}; expected one API response per line"),
+                            json,
+                        )),
+                    },
+                )
+            }
         }
     }
 }
@@ -328,14 +372,17 @@ impl Input for InstitutionsFile {
                 Err(e) => Err(format!("not valid UTF-8 at byte {}", e.valid_up_to())),
                 Ok(_) => crate::parse_institution(json).map_err(|e| match e {
                     RecordError::MissingId | RecordError::BadId(_) => {
-                        "institution has no usable `id`; expected \"https://openalex.org/I...\"".to_string()
+                        "institution has no usable `id`; expected \"https://openalex.org/I...\""
+                            .to_string()
                     }
                     other => other.to_string(),
                 }),
             };
             match parsed {
                 Ok(inst) => sink.institution(inst),
-                Err(reason) => sink.reject(reject(&name, Some(line), Some(offset), None, reason, json)),
+                Err(reason) => {
+                    sink.reject(reject(&name, Some(line), Some(offset), None, reason, json))
+                }
             }
         })
     }
@@ -369,11 +416,20 @@ impl Input for MergedIdsFile {
         let name = self.name();
         let (reader, compressed) = open(&self.path)?;
         let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-        let headers = csv.headers().map_err(|e| InputError::Format { path: name.clone(), message: e.to_string() })?.clone();
+        let headers = csv
+            .headers()
+            .map_err(|e| InputError::Format {
+                path: name.clone(),
+                message: e.to_string(),
+            })?
+            .clone();
         let Some(id_column) = headers.iter().position(|h| h.trim() == "id") else {
             return Err(InputError::Format {
                 path: name,
-                message: format!("no `id` column; expected the header merge_date,id,merge_into_id, found {:?}", headers.iter().collect::<Vec<_>>()),
+                message: format!(
+                    "no `id` column; expected the header merge_date,id,merge_into_id, found {:?}",
+                    headers.iter().collect::<Vec<_>>()
+                ),
             });
         };
         for (i, row) in csv.records().enumerate() {
@@ -392,7 +448,14 @@ impl Input for MergedIdsFile {
                 },
                 Err(e) => {
                     let stop = e.is_io_error();
-                    sink.reject(reject(&name, Some(line), None, None, format!("bad CSV row: {e}"), b""));
+                    sink.reject(reject(
+                        &name,
+                        Some(line),
+                        None,
+                        None,
+                        format!("bad CSV row: {e}"),
+                        b"",
+                    ));
                     if stop {
                         break;
                     }

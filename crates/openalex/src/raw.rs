@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Deserializer};
 use tandem_model::{
-    Authorship, Institution, InstitutionId, InstitutionRef, Keyword, Named, SourceKind, Topic, Work, WorkId,
-    map_work_type, normalize_doi, normalize_ror,
+    Authorship, Institution, InstitutionId, InstitutionRef, Keyword, Named, SourceKind, Topic,
+    Work, WorkId, map_work_type, normalize_doi, normalize_ror,
 };
 
 /// Accepts a number, a numeric string (2022 concept scores are strings) or null.
@@ -23,7 +23,9 @@ fn flexible_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error
 }
 
 /// `null` and absent both become the default.
-fn null_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+fn null_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
+    d: D,
+) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
@@ -151,9 +153,13 @@ pub(crate) struct RawInstitution {
 pub enum RecordError {
     #[error("not valid JSON for an OpenAlex work: {0}")]
     Json(String),
-    #[error("record has no `id`; expected an OpenAlex work id such as \"https://openalex.org/W2741809807\"")]
+    #[error(
+        "record has no `id`; expected an OpenAlex work id such as \"https://openalex.org/W2741809807\""
+    )]
     MissingId,
-    #[error("`id` is {0:?}; expected an OpenAlex work id such as \"https://openalex.org/W2741809807\"")]
+    #[error(
+        "`id` is {0:?}; expected an OpenAlex work id such as \"https://openalex.org/W2741809807\""
+    )]
     BadId(String),
 }
 
@@ -167,7 +173,10 @@ fn country(s: Option<String>) -> Option<String> {
 
 fn named(raw: Option<RawNamed>) -> Option<Named> {
     let raw = raw?;
-    Some(Named { id: non_empty(raw.id), name: non_empty(raw.display_name)? })
+    Some(Named {
+        id: non_empty(raw.id),
+        name: non_empty(raw.display_name)?,
+    })
 }
 
 fn topic(raw: RawTopic) -> Option<Topic> {
@@ -182,7 +191,12 @@ fn topic(raw: RawTopic) -> Option<Topic> {
 }
 
 fn concept(raw: RawConcept) -> Option<Keyword> {
-    Some(Keyword { id: non_empty(raw.id), name: non_empty(raw.display_name)?, score: raw.score, level: raw.level })
+    Some(Keyword {
+        id: non_empty(raw.id),
+        name: non_empty(raw.display_name)?,
+        score: raw.score,
+        level: raw.level,
+    })
 }
 
 impl RawInstitution {
@@ -192,9 +206,18 @@ impl RawInstitution {
             .id
             .as_deref()
             .and_then(InstitutionId::from_openalex)
-            .or_else(|| self.ror.as_deref().and_then(normalize_ror).map(|r| InstitutionId::from_ror(&r)))?;
-        let mut lineage: Vec<InstitutionId> =
-            self.lineage.iter().flatten().filter_map(|l| InstitutionId::from_openalex(l)).collect();
+            .or_else(|| {
+                self.ror
+                    .as_deref()
+                    .and_then(normalize_ror)
+                    .map(|r| InstitutionId::from_ror(&r))
+            })?;
+        let mut lineage: Vec<InstitutionId> = self
+            .lineage
+            .iter()
+            .flatten()
+            .filter_map(|l| InstitutionId::from_openalex(l))
+            .collect();
         if !lineage.contains(&id) {
             lineage.insert(0, id);
         }
@@ -219,24 +242,33 @@ impl RawInstitution {
 impl RawWork {
     pub(crate) fn into_work(self) -> Result<Work, RecordError> {
         let raw_id = non_empty(self.id).ok_or(RecordError::MissingId)?;
-        let id = WorkId::from_openalex(&raw_id).ok_or_else(|| RecordError::BadId(raw_id.clone()))?;
+        let id =
+            WorkId::from_openalex(&raw_id).ok_or_else(|| RecordError::BadId(raw_id.clone()))?;
         // The 2022 schema has only Crossref types in `type`; the current one has OpenAlex types in `type`
         // and Crossref types in `type_crossref`.
         let original_type = non_empty(self.work_type);
         let work_type = original_type.as_deref().map(map_work_type);
-        let venue = self.primary_location.and_then(|l| l.source).or(self.host_venue);
+        let venue = self
+            .primary_location
+            .and_then(|l| l.source)
+            .or(self.host_venue);
         let authorships = self
             .authorships
             .into_iter()
             .enumerate()
             .map(|(index, a)| {
-                let mut raw_affiliations: Vec<String> =
-                    a.raw_affiliation_strings.into_iter().flatten().filter(|s| !s.trim().is_empty()).collect();
+                let mut raw_affiliations: Vec<String> = a
+                    .raw_affiliation_strings
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.trim().is_empty())
+                    .collect();
                 if let Some(single) = non_empty(a.raw_affiliation_string) {
                     raw_affiliations.push(single);
                 }
                 let author = a.author.unwrap_or_default();
-                let mut countries: Vec<String> = a.countries.into_iter().filter_map(country).collect();
+                let mut countries: Vec<String> =
+                    a.countries.into_iter().filter_map(country).collect();
                 countries.dedup();
                 Authorship {
                     index: index as i32,
@@ -246,7 +278,11 @@ impl RawWork {
                     orcid: non_empty(author.orcid),
                     is_corresponding: a.is_corresponding,
                     countries,
-                    institutions: a.institutions.into_iter().filter_map(RawInstitution::into_ref).collect(),
+                    institutions: a
+                        .institutions
+                        .into_iter()
+                        .filter_map(RawInstitution::into_ref)
+                        .collect(),
                     raw_affiliations,
                 }
             })

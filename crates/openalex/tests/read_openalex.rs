@@ -43,7 +43,10 @@ fn shared_data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipping: {} is absent (real-data tests need ../shared/data)", dir.display());
+        eprintln!(
+            "skipping: {} is absent (real-data tests need ../shared/data)",
+            dir.display()
+        );
         None
     }
 }
@@ -58,7 +61,11 @@ fn gz(path: &Path, text: &[u8]) {
 fn real_current_schema_sample_reads_without_rejects_and_country_sets_match() {
     let Some(dir) = shared_data() else { return };
     let got = read_all(&[dir.join("works_api_591.jsonl.gz")]);
-    assert!(got.rejects.is_empty(), "{:?}", got.rejects.iter().map(|r| &r.reason).collect::<Vec<_>>());
+    assert!(
+        got.rejects.is_empty(),
+        "{:?}",
+        got.rejects.iter().map(|r| &r.reason).collect::<Vec<_>>()
+    );
     assert_eq!(got.works.len(), 591);
     for w in &got.works {
         assert_eq!(
@@ -69,26 +76,59 @@ fn real_current_schema_sample_reads_without_rejects_and_country_sets_match() {
             w.country_set()
         );
     }
-    let international = got.works.iter().filter(|w| w.country_set().len() >= 2).count();
-    let with_country = got.works.iter().filter(|w| !w.country_set().is_empty()).count();
-    assert_eq!((with_country, international), (358, 122), "counts from ../shared/data/README.md");
+    let international = got
+        .works
+        .iter()
+        .filter(|w| w.country_set().len() >= 2)
+        .count();
+    let with_country = got
+        .works
+        .iter()
+        .filter(|w| !w.country_set().is_empty())
+        .count();
+    assert_eq!(
+        (with_country, international),
+        (358, 122),
+        "counts from ../shared/data/README.md"
+    );
 }
 
 #[test]
 fn real_api_page_and_2022_array_read_without_rejects() {
     let Some(dir) = shared_data() else { return };
     let page = read_all(&[dir.join("api_page_200works.json")]);
-    assert!(page.rejects.is_empty(), "{:?}", page.rejects.iter().map(|r| &r.reason).collect::<Vec<_>>());
+    assert!(
+        page.rejects.is_empty(),
+        "{:?}",
+        page.rejects.iter().map(|r| &r.reason).collect::<Vec<_>>()
+    );
     assert_eq!(page.works.len(), 200);
     let old = read_all(&[dir.join("works_2022_schema_410.json.gz")]);
-    assert!(old.rejects.is_empty(), "{:?}", old.rejects.iter().map(|r| &r.reason).collect::<Vec<_>>());
+    assert!(
+        old.rejects.is_empty(),
+        "{:?}",
+        old.rejects.iter().map(|r| &r.reason).collect::<Vec<_>>()
+    );
     assert_eq!(old.works.len(), 410);
     // Crossref types are mapped, and the original is kept.
-    let monograph = old.works.iter().find(|w| w.original_type.as_deref() == Some("monograph")).expect("a monograph");
+    let monograph = old
+        .works
+        .iter()
+        .find(|w| w.original_type.as_deref() == Some("monograph"))
+        .expect("a monograph");
     assert_eq!(monograph.work_type.as_deref(), Some("book"));
-    assert!(old.works.iter().all(|w| w.work_type.as_deref() != Some("journal-article")));
+    assert!(
+        old.works
+            .iter()
+            .all(|w| w.work_type.as_deref() != Some("journal-article"))
+    );
     // The singular raw_affiliation_string is kept as the authorship's raw affiliation.
-    assert!(old.works.iter().flat_map(|w| &w.authorships).any(|a| !a.raw_affiliations.is_empty()));
+    assert!(
+        old.works
+            .iter()
+            .flat_map(|w| &w.authorships)
+            .any(|a| !a.raw_affiliations.is_empty())
+    );
     assert!(old.works.iter().any(|w| !w.concepts.is_empty()));
 }
 
@@ -113,11 +153,19 @@ fn minimal_and_null_heavy_records_are_accepted() {
     assert_eq!(got.works.len(), 3);
     let w3 = &got.works[2];
     let inst = &w3.authorships[0].institutions;
-    assert_eq!(inst.len(), 1, "an institution object without an id is not an institution");
+    assert_eq!(
+        inst.len(),
+        1,
+        "an institution object without an id is not an institution"
+    );
     assert_eq!(inst[0].id, InstitutionId(9));
     assert_eq!(inst[0].ror.as_deref(), Some("052gg0110"));
     assert_eq!(inst[0].country_code.as_deref(), Some("GB"));
-    assert_eq!(inst[0].lineage, vec![InstitutionId(9)], "lineage always holds the institution itself");
+    assert_eq!(
+        inst[0].lineage,
+        vec![InstitutionId(9)],
+        "lineage always holds the institution itself"
+    );
     assert_eq!(w3.country_set(), vec!["GB".to_string()]);
 }
 
@@ -138,9 +186,21 @@ fn bad_lines_are_rejected_with_their_line_and_good_ones_kept() {
     assert_eq!(ids, vec![1, 6]);
     let lines: Vec<Option<u64>> = got.rejects.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![Some(2), Some(3), Some(4), Some(5)]);
-    assert!(got.rejects[1].reason.contains("no `id`"), "{}", got.rejects[1].reason);
-    assert!(got.rejects[2].reason.contains("UTF-8"), "{}", got.rejects[2].reason);
-    assert!(got.rejects[3].reason.contains("A5"), "{}", got.rejects[3].reason);
+    assert!(
+        got.rejects[1].reason.contains("no `id`"),
+        "{}",
+        got.rejects[1].reason
+    );
+    assert!(
+        got.rejects[2].reason.contains("UTF-8"),
+        "{}",
+        got.rejects[2].reason
+    );
+    assert!(
+        got.rejects[3].reason.contains("A5"),
+        "{}",
+        got.rejects[3].reason
+    );
     assert_eq!(got.rejects[0].raw, "this is not json");
 }
 
@@ -157,14 +217,26 @@ fn truncated_gzip_keeps_the_records_before_the_cut_and_reports_where() {
     let cut = dir.path().join("cut.gz");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
     let got = read_all(&[cut]);
-    assert!(got.works.len() > 100 && got.works.len() < 2000, "{} works", got.works.len());
+    assert!(
+        got.works.len() > 100 && got.works.len() < 2000,
+        "{} works",
+        got.works.len()
+    );
     let ids: Vec<i64> = got.works.iter().map(|w| w.id.0).collect();
-    assert_eq!(ids, (1..=got.works.len() as i64).collect::<Vec<_>>(), "every record before the cut, in order");
+    assert_eq!(
+        ids,
+        (1..=got.works.len() as i64).collect::<Vec<_>>(),
+        "every record before the cut, in order"
+    );
     assert_eq!(got.rejects.len(), 1);
     let reject = &got.rejects[0];
     assert_eq!(reject.line, Some(got.works.len() as u64 + 1));
     assert!(reject.offset.is_some());
-    assert!(reject.reason.contains("truncated or corrupt"), "{}", reject.reason);
+    assert!(
+        reject.reason.contains("truncated or corrupt"),
+        "{}",
+        reject.reason
+    );
 }
 
 #[test]
@@ -172,12 +244,25 @@ fn empty_files_and_non_json_files_do_not_stop_the_others() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a_empty.jsonl"), b"").unwrap();
     gz(&dir.path().join("b_empty.gz"), b"");
-    std::fs::write(dir.path().join("c_binary.json"), [0u8, 159, 146, 150, 255, 10, 1, 2]).unwrap();
+    std::fs::write(
+        dir.path().join("c_binary.json"),
+        [0u8, 159, 146, 150, 255, 10, 1, 2],
+    )
+    .unwrap();
     std::fs::write(dir.path().join("d_good.jsonl"), b"{\"id\":\"W10\"}\n").unwrap();
     let got = read_all(&[dir.path().to_path_buf()]);
     assert_eq!(got.works.len(), 1);
-    assert_eq!(got.rejects.len(), 2, "one per line of the binary file: {:?}", got.rejects);
-    assert!(got.rejects.iter().all(|r| r.input.ends_with("c_binary.json")));
+    assert_eq!(
+        got.rejects.len(),
+        2,
+        "one per line of the binary file: {:?}",
+        got.rejects
+    );
+    assert!(
+        got.rejects
+            .iter()
+            .all(|r| r.input.ends_with("c_binary.json"))
+    );
 }
 
 #[test]
@@ -186,7 +271,10 @@ fn snapshot_layout_is_discovered_with_partitions_merged_ids_and_institutions() {
     let root = dir.path();
     let works = root.join("data/works/updated_date=2024-01-02");
     std::fs::create_dir_all(&works).unwrap();
-    gz(&works.join("part_000.gz"), b"{\"id\":\"W1\",\"updated_date\":\"2024-01-02\"}\n");
+    gz(
+        &works.join("part_000.gz"),
+        b"{\"id\":\"W1\",\"updated_date\":\"2024-01-02\"}\n",
+    );
     std::fs::write(works.join("manifest"), b"{\"entries\":[]}").unwrap();
     let insts = root.join("data/institutions/updated_date=2024-01-01");
     std::fs::create_dir_all(&insts).unwrap();
@@ -196,7 +284,10 @@ fn snapshot_layout_is_discovered_with_partitions_merged_ids_and_institutions() {
     );
     let merged = root.join("data/merged_ids/works");
     std::fs::create_dir_all(&merged).unwrap();
-    gz(&merged.join("2024-01-03.csv.gz"), b"merge_date,id,merge_into_id\n2024-01-03,W5,W1\n");
+    gz(
+        &merged.join("2024-01-03.csv.gz"),
+        b"merge_date,id,merge_into_id\n2024-01-03,W5,W1\n",
+    );
     let inputs = tandem_openalex::inputs_from_paths(&[root.to_path_buf()]).unwrap();
     let partitions: Vec<String> = inputs.iter().map(|i| i.partition()).collect();
     assert_eq!(inputs.len(), 3);

@@ -2,7 +2,8 @@
 
 use crate::schema::Table;
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, Int32Array, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
+    ArrayRef, BooleanBuilder, Float64Builder, Int32Array, Int32Builder, Int64Builder, ListBuilder,
+    StringBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::error::ArrowError;
@@ -140,7 +141,8 @@ impl WorkTables {
         let year = work.publication_year;
         let w = &mut self.works;
         w.work_id.append_value(id);
-        w.source.append_value(work.source.map(|s| s.as_str()).unwrap_or("unknown"));
+        w.source
+            .append_value(work.source.map(|s| s.as_str()).unwrap_or("unknown"));
         w.source_key.append_value(&work.source_key);
         w.doi.append_option(work.doi.as_deref());
         w.title.append_option(work.title.as_deref());
@@ -160,15 +162,31 @@ impl WorkTables {
         let pt = work.primary_topic.as_ref();
         w.topic_id.append_option(pt.and_then(|t| t.id.as_deref()));
         w.topic.append_option(pt.map(|t| t.name.as_str()));
-        w.subfield_id.append_option(pt.and_then(|t| t.subfield.as_ref()).and_then(|n| n.id.as_deref()));
-        w.subfield.append_option(pt.and_then(|t| t.subfield.as_ref()).map(|n| n.name.as_str()));
-        w.field_id.append_option(pt.and_then(|t| t.field.as_ref()).and_then(|n| n.id.as_deref()));
-        w.field.append_option(pt.and_then(|t| t.field.as_ref()).map(|n| n.name.as_str()));
-        w.domain_id.append_option(pt.and_then(|t| t.domain.as_ref()).and_then(|n| n.id.as_deref()));
-        w.domain.append_option(pt.and_then(|t| t.domain.as_ref()).map(|n| n.name.as_str()));
+        w.subfield_id.append_option(
+            pt.and_then(|t| t.subfield.as_ref())
+                .and_then(|n| n.id.as_deref()),
+        );
+        w.subfield.append_option(
+            pt.and_then(|t| t.subfield.as_ref())
+                .map(|n| n.name.as_str()),
+        );
+        w.field_id.append_option(
+            pt.and_then(|t| t.field.as_ref())
+                .and_then(|n| n.id.as_deref()),
+        );
+        w.field
+            .append_option(pt.and_then(|t| t.field.as_ref()).map(|n| n.name.as_str()));
+        w.domain_id.append_option(
+            pt.and_then(|t| t.domain.as_ref())
+                .and_then(|n| n.id.as_deref()),
+        );
+        w.domain
+            .append_option(pt.and_then(|t| t.domain.as_ref()).map(|n| n.name.as_str()));
         w.authors_count.append_value(work.authorships.len() as i32);
-        w.is_authors_truncated.append_value(work.is_authors_truncated);
-        w.countries_distinct_count.append_option(work.countries_distinct_count);
+        w.is_authors_truncated
+            .append_value(work.is_authors_truncated);
+        w.countries_distinct_count
+            .append_option(work.countries_distinct_count);
 
         for a in &work.authorships {
             self.row_of_work[1].push(work_row);
@@ -181,7 +199,8 @@ impl WorkTables {
             t.author_name.append_option(a.author_name.as_deref());
             t.orcid.append_option(a.orcid.as_deref());
             t.is_corresponding.append_option(a.is_corresponding);
-            t.institutions_count.append_value(a.institutions.len() as i32);
+            t.institutions_count
+                .append_value(a.institutions.len() as i32);
             for c in &a.countries {
                 t.countries.values().append_value(c);
             }
@@ -222,9 +241,12 @@ impl WorkTables {
             t.topic_id.append_option(topic.id.as_deref());
             t.topic.append_value(&topic.name);
             t.score.append_option(topic.score);
-            t.subfield.append_option(topic.subfield.as_ref().map(|n| n.name.as_str()));
-            t.field.append_option(topic.field.as_ref().map(|n| n.name.as_str()));
-            t.domain.append_option(topic.domain.as_ref().map(|n| n.name.as_str()));
+            t.subfield
+                .append_option(topic.subfield.as_ref().map(|n| n.name.as_str()));
+            t.field
+                .append_option(topic.field.as_ref().map(|n| n.name.as_str()));
+            t.domain
+                .append_option(topic.domain.as_ref().map(|n| n.name.as_str()));
         }
         for k in &work.keywords {
             self.row_of_work[5].push(work_row);
@@ -249,7 +271,10 @@ impl WorkTables {
                 fields.push(Arc::new(Field::new("_row", DataType::Int32, false)));
                 let mut columns = batch.columns().to_vec();
                 columns.push(Arc::new(Int32Array::from(rows)));
-                Ok((table, RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?))
+                Ok((
+                    table,
+                    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?,
+                ))
             })
             .collect()
     }
@@ -323,8 +348,14 @@ impl WorkTables {
             ],
         )?;
         let c = &mut self.countries;
-        let countries =
-            finish(Table::WorkCountries, vec![Arc::new(c.0.finish()), Arc::new(c.1.finish()), Arc::new(c.2.finish())])?;
+        let countries = finish(
+            Table::WorkCountries,
+            vec![
+                Arc::new(c.0.finish()),
+                Arc::new(c.1.finish()),
+                Arc::new(c.2.finish()),
+            ],
+        )?;
         let t = &mut self.topics;
         let topics = finish(
             Table::Topics,
@@ -406,6 +437,9 @@ pub fn institution_batches<'a>(
             Arc::new(full.finish()),
         ],
     )?;
-    let lineage = finish(Table::InstitutionLineage, vec![Arc::new(child.finish()), Arc::new(ancestor.finish())])?;
+    let lineage = finish(
+        Table::InstitutionLineage,
+        vec![Arc::new(child.finish()), Arc::new(ancestor.finish())],
+    )?;
     Ok((institutions, lineage))
 }

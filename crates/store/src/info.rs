@@ -43,9 +43,17 @@ pub fn store_info(store: &Store) -> Result<StoreInfo, StoreError> {
         let types = col("type").as_string::<i32>().clone();
         let source = col("source").as_string::<i32>().clone();
         for i in 0..batch.num_rows() {
-            let year = if years.is_null(i) { "unknown".to_string() } else { years.value(i).to_string() };
+            let year = if years.is_null(i) {
+                "unknown".to_string()
+            } else {
+                years.value(i).to_string()
+            };
             *by_year.entry(year).or_insert(0) += 1;
-            let t = if types.is_null(i) { "unknown" } else { types.value(i) };
+            let t = if types.is_null(i) {
+                "unknown"
+            } else {
+                types.value(i)
+            };
             *by_type.entry(t.to_string()).or_insert(0) += 1;
             *sources.entry(source.value(i).to_string()).or_insert(0) += 1;
         }
@@ -63,6 +71,10 @@ pub fn store_info(store: &Store) -> Result<StoreInfo, StoreError> {
         last_ingest: manifest.ingests.last().cloned(),
         ingests: manifest.ingests.len(),
         tables: manifest.tables.clone(),
-        rejects_files: manifest.ingests.iter().filter_map(|i| i.rejects_file.clone()).collect(),
+        rejects_files: manifest
+            .ingests
+            .iter()
+            .filter_map(|i| i.rejects_file.clone())
+            .collect(),
     })
 }

@@ -63,7 +63,12 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { source: "openalex".into(), threads: 0, chunk_works: 20_000, progress: Arc::new(NoProgress) }
+        IngestOptions {
+            source: "openalex".into(),
+            threads: 0,
+            chunk_works: 20_000,
+            progress: Arc::new(NoProgress),
+        }
     }
 }
 
@@ -87,7 +92,11 @@ struct DoneMarker {
 }
 
 /// Reads `inputs` and upserts them into the store at `store_dir` (created if needed).
-pub fn ingest(store_dir: &Path, inputs: Vec<Box<dyn Input>>, options: &IngestOptions) -> Result<IngestSummary, StoreError> {
+pub fn ingest(
+    store_dir: &Path,
+    inputs: Vec<Box<dyn Input>>,
+    options: &IngestOptions,
+) -> Result<IngestSummary, StoreError> {
     let started_at = chrono::Utc::now();
     let clock = Instant::now();
     fs::create_dir_all(store_dir).map_err(|e| StoreError::io(store_dir, e))?;
@@ -100,7 +109,11 @@ pub fn ingest(store_dir: &Path, inputs: Vec<Box<dyn Input>>, options: &IngestOpt
     let progress = options.progress.clone();
     progress.phase("reading");
     progress.start(inputs.iter().map(|i| i.size_bytes()).sum());
-    let threads = if options.threads == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { options.threads };
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        options.threads
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -127,7 +140,14 @@ pub fn ingest(store_dir: &Path, inputs: Vec<Box<dyn Input>>, options: &IngestOpt
     let mut merged: HashSet<i64> = HashSet::new();
     if let Some(store) = &store {
         for batch in read_parquet(&store.table_path(Table::MergedIds))? {
-            merged.extend(batch.column(0).as_primitive::<Int64Type>().values().iter().copied());
+            merged.extend(
+                batch
+                    .column(0)
+                    .as_primitive::<Int64Type>()
+                    .values()
+                    .iter()
+                    .copied(),
+            );
         }
     }
     for (index, _) in markers.iter().enumerate() {
@@ -140,13 +160,25 @@ pub fn ingest(store_dir: &Path, inputs: Vec<Box<dyn Input>>, options: &IngestOpt
     for (seg_no, segment) in segments.iter().enumerate() {
         for batch in segment.read(Table::Works)? {
             let ids = batch.column(0).as_primitive::<Int64Type>();
-            let updated = batch.column_by_name("updated_date").expect("works has updated_date").as_string::<i32>();
-            let partition = batch.column_by_name("partition").expect("works has partition").as_string::<i32>();
-            let rows = batch.column_by_name(ROW_COLUMN).map(|c| c.as_primitive::<Int32Type>().clone());
+            let updated = batch
+                .column_by_name("updated_date")
+                .expect("works has updated_date")
+                .as_string::<i32>();
+            let partition = batch
+                .column_by_name("partition")
+                .expect("works has partition")
+                .as_string::<i32>();
+            let rows = batch
+                .column_by_name(ROW_COLUMN)
+                .map(|c| c.as_primitive::<Int32Type>().clone());
             for i in 0..batch.num_rows() {
                 copies += 1;
                 let candidate = Winner {
-                    updated: date_key(if updated.is_null(i) { "" } else { updated.value(i) }),
+                    updated: date_key(if updated.is_null(i) {
+                        ""
+                    } else {
+                        updated.value(i)
+                    }),
                     partition: date_key(partition.value(i)),
                     segment: seg_no as u32,
                     row: rows.as_ref().map_or(0, |r| r.value(i)),
@@ -195,7 +227,9 @@ pub fn ingest(store_dir: &Path, inputs: Vec<Box<dyn Input>>, options: &IngestOpt
     merged_sorted.sort_unstable();
     let merged_batch = RecordBatch::try_new(
         Table::MergedIds.schema(),
-        vec![Arc::new(datafusion::arrow::array::Int64Array::from(merged_sorted))],
+        vec![Arc::new(datafusion::arrow::array::Int64Array::from(
+            merged_sorted,
+        ))],
     )?;
     write_single(&out_dir, Table::MergedIds, merged_batch)?;
 
@@ -228,12 +262,17 @@ pub fn ingest(store_dir: &Path, inputs: Vec<Box<dyn Input>>, options: &IngestOpt
     for table in Table::ALL {
         let mut stats = TableStats::default();
         for file in parquet_files(&out_dir.join(table.name()))? {
-            stats.bytes += fs::metadata(&file).map_err(|e| StoreError::io(&file, e))?.len();
+            stats.bytes += fs::metadata(&file)
+                .map_err(|e| StoreError::io(&file, e))?
+                .len();
             stats.rows += parquet_rows(&file)?;
         }
         tables.insert(table.name().to_string(), stats);
     }
-    let mut ingests = previous.as_ref().map(|m| m.ingests.clone()).unwrap_or_default();
+    let mut ingests = previous
+        .as_ref()
+        .map(|m| m.ingests.clone())
+        .unwrap_or_default();
     ingests.push(record.clone());
     let manifest = Manifest {
         format: FORMAT.into(),
@@ -243,10 +282,19 @@ pub fn ingest(store_dir: &Path, inputs: Vec<Box<dyn Input>>, options: &IngestOpt
         tables,
         ingests,
     };
-    crate::switch_version(store_dir, &version, &manifest, previous.as_ref().map(|m| m.version.as_str()))?;
+    crate::switch_version(
+        store_dir,
+        &version,
+        &manifest,
+        previous.as_ref().map(|m| m.version.as_str()),
+    )?;
     let _ = fs::remove_dir_all(&run_dir);
     progress.finish();
-    Ok(IngestSummary { record, resumed_inputs, rejects_path: rejects_rel.map(|r| store_dir.join(r)) })
+    Ok(IngestSummary {
+        record,
+        resumed_inputs,
+        rejects_path: rejects_rel.map(|r| store_dir.join(r)),
+    })
 }
 
 /// Which copy of a work wins; compared by (`updated`, `partition`), later segments and rows winning ties.
@@ -316,12 +364,19 @@ fn chunk_path(dir: &Path, chunk: u32, table: Table) -> PathBuf {
 }
 
 /// Reads one input into staging, or reuses a finished staging of it. Returns whether it was reused.
-fn stage_input(run_dir: &Path, index: usize, input: &dyn Input, options: &IngestOptions) -> Result<(DoneMarker, bool), StoreError> {
+fn stage_input(
+    run_dir: &Path,
+    index: usize,
+    input: &dyn Input,
+    options: &IngestOptions,
+) -> Result<(DoneMarker, bool), StoreError> {
     let dir = input_dir(run_dir, index);
     let done = dir.join("done.json");
     if done.exists() {
         if let Ok(marker) = read_json::<DoneMarker>(&done) {
-            options.progress.advance(marker.summary.bytes, marker.summary.works);
+            options
+                .progress
+                .advance(marker.summary.bytes, marker.summary.works);
             return Ok((marker, true));
         }
     }
@@ -330,7 +385,8 @@ fn stage_input(run_dir: &Path, index: usize, input: &dyn Input, options: &Ingest
     }
     fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
     let rejects_path = dir.join("rejects.jsonl");
-    let rejects = BufWriter::new(File::create(&rejects_path).map_err(|e| StoreError::io(&rejects_path, e))?);
+    let rejects =
+        BufWriter::new(File::create(&rejects_path).map_err(|e| StoreError::io(&rejects_path, e))?);
     let mut sink = StagingSink {
         dir: dir.clone(),
         partition: input.partition(),
@@ -368,12 +424,19 @@ fn stage_input(run_dir: &Path, index: usize, input: &dyn Input, options: &Ingest
         return Err(failure);
     }
     let remaining = sink.summary.bytes.saturating_sub(sink.bytes_reported);
-    options.progress.advance(remaining, sink.summary.works - sink.works_reported);
-    sink.rejects.flush().map_err(|e| StoreError::io(&rejects_path, e))?;
+    options
+        .progress
+        .advance(remaining, sink.summary.works - sink.works_reported);
+    sink.rejects
+        .flush()
+        .map_err(|e| StoreError::io(&rejects_path, e))?;
     write_json(&dir.join("merged.json"), &sink.merged)?;
     let institutions: Vec<&Institution> = sink.institutions.values().collect();
     write_json(&dir.join("institutions.json"), &institutions)?;
-    let marker = DoneMarker { summary: sink.summary, chunks: sink.chunks };
+    let marker = DoneMarker {
+        summary: sink.summary,
+        chunks: sink.chunks,
+    };
     write_json(&done, &marker)?;
     Ok((marker, false))
 }
@@ -399,16 +462,20 @@ impl StagingSink<'_> {
         if self.tables.is_empty() || self.failure.is_some() {
             return;
         }
-        let result = self.tables.finish_with_rows().map_err(StoreError::from).and_then(|batches| {
-            for (table, batch) in batches {
-                let path = chunk_path(&self.dir, self.chunks, table);
-                let file = File::create(&path).map_err(|e| StoreError::io(&path, e))?;
-                let mut writer = FileWriter::try_new(BufWriter::new(file), &batch.schema())?;
-                writer.write(&batch)?;
-                writer.finish()?;
-            }
-            Ok(())
-        });
+        let result = self
+            .tables
+            .finish_with_rows()
+            .map_err(StoreError::from)
+            .and_then(|batches| {
+                for (table, batch) in batches {
+                    let path = chunk_path(&self.dir, self.chunks, table);
+                    let file = File::create(&path).map_err(|e| StoreError::io(&path, e))?;
+                    let mut writer = FileWriter::try_new(BufWriter::new(file), &batch.schema())?;
+                    writer.write(&batch)?;
+                    writer.finish()?;
+                }
+                Ok(())
+            });
         match result {
             Ok(()) => self.chunks += 1,
             Err(e) => self.failure = Some(e),
@@ -442,16 +509,22 @@ impl RecordSink for StagingSink<'_> {
 
     fn reject(&mut self, reject: Reject) {
         self.summary.rejects += 1;
-        let written = serde_json::to_writer(&mut self.rejects, &reject).map_err(std::io::Error::from).and_then(|_| self.rejects.write_all(b"\n"));
+        let written = serde_json::to_writer(&mut self.rejects, &reject)
+            .map_err(std::io::Error::from)
+            .and_then(|_| self.rejects.write_all(b"\n"));
         if let Err(e) = written {
-            self.failure.get_or_insert(StoreError::io(&self.dir.join("rejects.jsonl"), e));
+            self.failure
+                .get_or_insert(StoreError::io(&self.dir.join("rejects.jsonl"), e));
         }
     }
 
     fn progress(&mut self, bytes_read: u64) {
         let bytes = bytes_read.min(self.summary.bytes);
         if bytes > self.bytes_reported || self.summary.works > self.works_reported {
-            self.progress.advance(bytes.saturating_sub(self.bytes_reported), self.summary.works - self.works_reported);
+            self.progress.advance(
+                bytes.saturating_sub(self.bytes_reported),
+                self.summary.works - self.works_reported,
+            );
             self.bytes_reported = self.bytes_reported.max(bytes);
             self.works_reported = self.summary.works;
         }
@@ -482,7 +555,11 @@ fn merge_institution(map: &mut BTreeMap<InstitutionId, Institution>, new: Instit
     }
 }
 
-fn merge_institutions(store: Option<&Store>, run_dir: &Path, inputs: usize) -> Result<BTreeMap<InstitutionId, Institution>, StoreError> {
+fn merge_institutions(
+    store: Option<&Store>,
+    run_dir: &Path,
+    inputs: usize,
+) -> Result<BTreeMap<InstitutionId, Institution>, StoreError> {
     let mut map = BTreeMap::new();
     if let Some(store) = store {
         for inst in store.institutions()? {
@@ -490,7 +567,8 @@ fn merge_institutions(store: Option<&Store>, run_dir: &Path, inputs: usize) -> R
         }
     }
     for index in 0..inputs {
-        let list: Vec<Institution> = read_json(&input_dir(run_dir, index).join("institutions.json"))?;
+        let list: Vec<Institution> =
+            read_json(&input_dir(run_dir, index).join("institutions.json"))?;
         for inst in list {
             merge_institution(&mut map, inst);
         }
@@ -512,7 +590,9 @@ impl Segment {
                 let path = chunk_path(dir, *chunk, table);
                 let file = File::open(&path).map_err(|e| StoreError::io(&path, e))?;
                 let reader = FileReader::try_new(std::io::BufReader::new(file), None)?;
-                reader.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
+                reader
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(StoreError::from)
             }
         }
     }
@@ -532,7 +612,10 @@ fn segments(store: Option<&Store>, run_dir: &Path, markers: &[DoneMarker]) -> Ve
 }
 
 fn writer_properties() -> WriterProperties {
-    WriterProperties::builder().set_compression(Compression::SNAPPY).set_max_row_group_row_count(Some(256 * 1024)).build()
+    WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(256 * 1024))
+        .build()
 }
 
 /// Writes a table that is not split by year as `<table>/part-0.parquet`.
@@ -572,14 +655,18 @@ fn write_per_work_table(
     let dir = out_dir.join(table.name());
     fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
     let schema = table.schema();
-    let year_column = schema.index_of("publication_year").expect("per-work tables carry publication_year");
+    let year_column = schema
+        .index_of("publication_year")
+        .expect("per-work tables carry publication_year");
     let mut writers: BTreeMap<Option<i32>, ArrowWriter<File>> = BTreeMap::new();
     let mut rows = 0u64;
     for (seg_no, segment) in segments.iter().enumerate() {
         let seg_no = seg_no as u32;
         for batch in segment.read(table)? {
             let ids = batch.column(0).as_primitive::<Int64Type>();
-            let copy_rows = batch.column_by_name(ROW_COLUMN).map(|c| c.as_primitive::<Int32Type>().clone());
+            let copy_rows = batch
+                .column_by_name(ROW_COLUMN)
+                .map(|c| c.as_primitive::<Int32Type>().clone());
             let keep: BooleanArray = (0..batch.num_rows())
                 .map(|i| {
                     let id = ids.value(i);
@@ -587,7 +674,8 @@ fn write_per_work_table(
                     Some(
                         !merged.contains(&id)
                             && winner.is_some_and(|w| {
-                                w.segment == seg_no && copy_rows.as_ref().is_none_or(|r| r.value(i) == w.row)
+                                w.segment == seg_no
+                                    && copy_rows.as_ref().is_none_or(|r| r.value(i) == w.row)
                             }),
                     )
                 })
@@ -609,10 +697,16 @@ fn write_per_work_table(
                 let writer = match writers.entry(year) {
                     std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::btree_map::Entry::Vacant(e) => {
-                        let name = year.map_or("year-unknown.parquet".to_string(), |y| format!("year-{y}.parquet"));
+                        let name = year.map_or("year-unknown.parquet".to_string(), |y| {
+                            format!("year-{y}.parquet")
+                        });
                         let path = dir.join(name);
                         let file = File::create(&path).map_err(|err| StoreError::io(&path, err))?;
-                        e.insert(ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?)
+                        e.insert(ArrowWriter::try_new(
+                            file,
+                            schema.clone(),
+                            Some(writer_properties()),
+                        )?)
                     }
                 };
                 writer.write(&part)?;
@@ -623,7 +717,10 @@ fn write_per_work_table(
         // An empty table still has a file, so engines see its schema.
         let path = dir.join("year-unknown.parquet");
         let file = File::create(&path).map_err(|e| StoreError::io(&path, e))?;
-        writers.insert(None, ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?);
+        writers.insert(
+            None,
+            ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?,
+        );
     }
     for (_, writer) in writers {
         writer.close()?;
@@ -637,11 +734,17 @@ fn distinct_is_whole(years: &datafusion::arrow::array::Int32Array, year: Option<
 
 /// Reads every batch of a table folder (or a single Parquet file).
 pub(crate) fn read_parquet(path: &Path) -> Result<Vec<RecordBatch>, StoreError> {
-    let files = if path.is_dir() { parquet_files(path)? } else { vec![path.to_path_buf()] };
+    let files = if path.is_dir() {
+        parquet_files(path)?
+    } else {
+        vec![path.to_path_buf()]
+    };
     let mut batches = Vec::new();
     for file_path in files {
         let file = File::open(&file_path).map_err(|e| StoreError::io(&file_path, e))?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.with_batch_size(64 * 1024).build()?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)?
+            .with_batch_size(64 * 1024)
+            .build()?;
         for batch in reader {
             batches.push(batch?);
         }
@@ -669,7 +772,9 @@ fn concat_rejects(run_dir: &Path, inputs: usize, target: &Path) -> Result<(), St
 }
 
 fn next_version(previous: Option<&Manifest>) -> String {
-    let n = previous.and_then(|m| m.version.strip_prefix('v')?.parse::<u64>().ok()).unwrap_or(0);
+    let n = previous
+        .and_then(|m| m.version.strip_prefix('v')?.parse::<u64>().ok())
+        .unwrap_or(0);
     format!("v{:06}", n + 1)
 }
 
@@ -693,7 +798,10 @@ pub(crate) fn write_json<T: Serialize + ?Sized>(path: &Path, value: &T) -> Resul
 
 pub(crate) fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, StoreError> {
     let bytes = fs::read(path).map_err(|e| StoreError::io(path, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt { path: path.to_path_buf(), message: e.to_string() })
+    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -704,7 +812,10 @@ mod tests {
     fn date_keys_order_like_timestamps() {
         assert!(date_key("2024-01-02") > date_key("2024-01-01T23:59:59.999999"));
         assert!(date_key("2024-01-01T10:00:00.5") > date_key("2024-01-01T10:00:00.49"));
-        assert_eq!(date_key("2024-01-01T10:00:00.5"), date_key("2024-01-01T10:00:00.500000"));
+        assert_eq!(
+            date_key("2024-01-01T10:00:00.5"),
+            date_key("2024-01-01T10:00:00.500000")
+        );
         assert!(date_key("2024-01-01") > date_key(""));
         assert!(date_key("2025-09-23T20:52:13.491979") > date_key("2025-09-23T20:52:13"));
     }

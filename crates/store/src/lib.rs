@@ -40,7 +40,9 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}: not a Tandem store (no manifest.json); create one with `tandem ingest openalex PATH --store {0}`")]
+    #[error(
+        "{0}: not a Tandem store (no manifest.json); create one with `tandem ingest openalex PATH --store {0}`"
+    )]
     NotAStore(PathBuf),
     #[error("{0}: another tandem process is writing this store; wait for it to finish")]
     Locked(PathBuf),
@@ -56,7 +58,10 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> StoreError {
-        StoreError::Io { path: path.to_path_buf(), source }
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 
@@ -82,7 +87,10 @@ impl Store {
                 message: "the version folder named by manifest.json is missing".into(),
             });
         }
-        Ok(Store { root: root.to_path_buf(), version_dir })
+        Ok(Store {
+            root: root.to_path_buf(),
+            version_dir,
+        })
     }
 
     pub(crate) fn open_or_empty(root: &Path) -> Option<Store> {
@@ -114,7 +122,10 @@ impl Store {
             let child = batch.column(0).as_primitive::<Int64Type>();
             let ancestor = batch.column(1).as_primitive::<Int64Type>();
             for i in 0..batch.num_rows() {
-                lineage.entry(child.value(i)).or_default().push(InstitutionId(ancestor.value(i)));
+                lineage
+                    .entry(child.value(i))
+                    .or_default()
+                    .push(InstitutionId(ancestor.value(i)));
             }
         }
         let mut out = Vec::new();
@@ -146,7 +157,12 @@ pub(crate) struct StoreLock(#[allow(dead_code)] fs::File);
 
 pub(crate) fn lock_store(root: &Path) -> Result<StoreLock, StoreError> {
     let path = root.join(".lock");
-    let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| StoreError::io(&path, e))?;
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StoreError::io(&path, e))?;
     match file.try_lock() {
         Ok(()) => Ok(StoreLock(file)),
         Err(fs::TryLockError::WouldBlock) => Err(StoreError::Locked(root.to_path_buf())),
@@ -156,14 +172,20 @@ pub(crate) fn lock_store(root: &Path) -> Result<StoreLock, StoreError> {
 
 /// Makes `version` current: the manifest is replaced in one rename, then the `current` link follows and
 /// the previous version folder is removed.
-pub(crate) fn switch_version(root: &Path, version: &str, manifest: &Manifest, previous: Option<&str>) -> Result<(), StoreError> {
+pub(crate) fn switch_version(
+    root: &Path,
+    version: &str,
+    manifest: &Manifest,
+    previous: Option<&str>,
+) -> Result<(), StoreError> {
     ingest::write_json(&root.join("manifest.json"), manifest)?;
     let link_tmp = root.join("current.tmp");
     let _ = fs::remove_file(&link_tmp);
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(version, &link_tmp).map_err(|e| StoreError::io(&link_tmp, e))?;
-        fs::rename(&link_tmp, root.join("current")).map_err(|e| StoreError::io(&root.join("current"), e))?;
+        fs::rename(&link_tmp, root.join("current"))
+            .map_err(|e| StoreError::io(&root.join("current"), e))?;
     }
     if let Some(previous) = previous.filter(|p| *p != version) {
         let _ = fs::remove_dir_all(root.join(previous));

@@ -45,8 +45,14 @@ impl Table {
     ];
 
     /// Tables with one or more rows per work, rewritten by every ingest.
-    pub const PER_WORK: [Table; 6] =
-        [Table::Works, Table::Authorships, Table::Affiliations, Table::WorkCountries, Table::Topics, Table::Keywords];
+    pub const PER_WORK: [Table; 6] = [
+        Table::Works,
+        Table::Authorships,
+        Table::Affiliations,
+        Table::WorkCountries,
+        Table::Topics,
+        Table::Keywords,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -87,7 +93,11 @@ fn utf8(name: &str) -> Field {
 }
 
 fn list_utf8(name: &str) -> Field {
-    Field::new(name, DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))), false)
+    Field::new(
+        name,
+        DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+        false,
+    )
 }
 
 fn work_id() -> Field {
@@ -160,7 +170,11 @@ static AFFILIATIONS: LazyLock<SchemaRef> = LazyLock::new(|| {
 });
 
 static WORK_COUNTRIES: LazyLock<SchemaRef> = LazyLock::new(|| {
-    Arc::new(Schema::new(vec![work_id(), year(), Field::new("country_code", DataType::Utf8, false)]))
+    Arc::new(Schema::new(vec![
+        work_id(),
+        year(),
+        Field::new("country_code", DataType::Utf8, false),
+    ]))
 });
 
 static TOPICS: LazyLock<SchemaRef> = LazyLock::new(|| {

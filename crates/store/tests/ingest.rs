@@ -14,12 +14,21 @@ use tandem_store::{IngestOptions, Store, Table, ingest};
 
 fn read_table(store: &Path, table: Table) -> Vec<RecordBatch> {
     let store = Store::open(store).unwrap();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(store.table_path(table)).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(store.table_path(table))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let mut batches = Vec::new();
     for path in files {
         let file = std::fs::File::open(path).unwrap();
-        batches.extend(ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap().map(|b| b.unwrap()));
+        batches.extend(
+            ParquetRecordBatchReaderBuilder::try_new(file)
+                .unwrap()
+                .build()
+                .unwrap()
+                .map(|b| b.unwrap()),
+        );
     }
     batches
 }
@@ -29,9 +38,19 @@ fn table_rows(store: &Path, table: Table) -> Vec<String> {
     let options = FormatOptions::default();
     let mut rows = Vec::new();
     for batch in read_table(store, table) {
-        let formatters: Vec<_> = batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options).unwrap()).collect();
+        let formatters: Vec<_> = batch
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).unwrap())
+            .collect();
         for i in 0..batch.num_rows() {
-            rows.push(formatters.iter().map(|f| f.value(i).to_string()).collect::<Vec<_>>().join("|"));
+            rows.push(
+                formatters
+                    .iter()
+                    .map(|f| f.value(i).to_string())
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            );
         }
     }
     rows.sort();
@@ -39,7 +58,10 @@ fn table_rows(store: &Path, table: Table) -> Vec<String> {
 }
 
 fn all_tables(store: &Path) -> BTreeMap<&'static str, Vec<String>> {
-    Table::ALL.iter().map(|t| (t.name(), table_rows(store, *t))).collect()
+    Table::ALL
+        .iter()
+        .map(|t| (t.name(), table_rows(store, *t)))
+        .collect()
 }
 
 fn work_ids(store: &Path) -> Vec<i64> {
@@ -78,7 +100,15 @@ fn work(id: u64, updated: &str, title: &str) -> String {
 
 fn run(store: &Path, paths: &[PathBuf]) -> tandem_store::IngestSummary {
     let inputs = tandem_openalex::inputs_from_paths(paths).unwrap();
-    ingest(store, inputs, &IngestOptions { chunk_works: 2, ..Default::default() }).unwrap()
+    ingest(
+        store,
+        inputs,
+        &IngestOptions {
+            chunk_works: 2,
+            ..Default::default()
+        },
+    )
+    .unwrap()
 }
 
 /// A snapshot with an upsert across partitions, a tie, a repeat within one file, and merged ids.
@@ -86,17 +116,37 @@ fn write_snapshot(root: &Path) {
     let w = root.join("data/works");
     gz(
         &w.join("updated_date=2024-01-01/part_000.gz"),
-        &[work(1, "2024-01-01T00:00:00", "old one"), work(2, "2024-01-01", "two"), work(3, "2024-01-01", "three"), work(5, "2024-01-01", "merged away")].join("\n"),
+        &[
+            work(1, "2024-01-01T00:00:00", "old one"),
+            work(2, "2024-01-01", "two"),
+            work(3, "2024-01-01", "three"),
+            work(5, "2024-01-01", "merged away"),
+        ]
+        .join("\n"),
     );
     gz(
         &w.join("updated_date=2024-02-01/part_000.gz"),
-        &[work(1, "2024-02-01T10:00:00.5", "new one"), work(4, "2024-02-01", "four first copy"), work(4, "2024-02-01", "four second copy")].join("\n"),
+        &[
+            work(1, "2024-02-01T10:00:00.5", "new one"),
+            work(4, "2024-02-01", "four first copy"),
+            work(4, "2024-02-01", "four second copy"),
+        ]
+        .join("\n"),
     );
     // Same updated_date as W2's copy in the earlier partition: the later partition wins the tie.
-    gz(&w.join("updated_date=2024-03-01/part_000.gz"), &work(2, "2024-01-01", "two from later partition"));
+    gz(
+        &w.join("updated_date=2024-03-01/part_000.gz"),
+        &work(2, "2024-01-01", "two from later partition"),
+    );
     // An older copy in a later-sorted loose file must not win over the newer one.
-    gz(&w.join("updated_date=2024-03-01/part_001.gz"), &work(3, "2023-12-31", "stale three"));
-    gz(&root.join("data/merged_ids/works/2024-03-02.csv.gz"), "merge_date,id,merge_into_id\n2024-03-02,W5,W1\n");
+    gz(
+        &w.join("updated_date=2024-03-01/part_001.gz"),
+        &work(3, "2023-12-31", "stale three"),
+    );
+    gz(
+        &root.join("data/merged_ids/works/2024-03-02.csv.gz"),
+        "merge_date,id,merge_into_id\n2024-03-02,W5,W1\n",
+    );
 }
 
 #[test]
@@ -112,7 +162,10 @@ fn snapshot_semantics_upserts_ties_repeats_and_merged_ids() {
     assert_eq!(t[&1], "new one");
     assert_eq!(t[&2], "two from later partition");
     assert_eq!(t[&3], "three");
-    assert_eq!(t[&4], "four second copy", "a repeat in one file: the later row wins");
+    assert_eq!(
+        t[&4], "four second copy",
+        "a repeat in one file: the later row wins"
+    );
     assert_eq!(summary.record.removed_merged, 1);
     // Child tables follow the winning copy only: two authorships per work, no duplicates.
     assert_eq!(table_rows(&store, Table::Authorships).len(), 8);
@@ -148,7 +201,10 @@ fn file_order_does_not_matter_and_two_steps_equal_one() {
     let manifest = Store::open(&two_steps).unwrap().manifest().unwrap();
     assert_eq!(manifest.ingests.len(), 2);
     assert_eq!(manifest.version, "v000002");
-    assert!(!two_steps.join("v000001").exists(), "the previous version is removed after the switch");
+    assert!(
+        !two_steps.join("v000001").exists(),
+        "the previous version is removed after the switch"
+    );
 }
 
 #[test]
@@ -177,13 +233,24 @@ fn lineage_and_institutions_are_kept() {
 fn rejects_are_written_with_positions_and_good_records_kept() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("mixed.jsonl");
-    std::fs::write(&input, format!("{}\nnot json\n{{\"title\":\"no id\"}}\n{}\n", work(1, "2024-01-01", "a"), work(2, "2024-01-01", "b"))).unwrap();
+    std::fs::write(
+        &input,
+        format!(
+            "{}\nnot json\n{{\"title\":\"no id\"}}\n{}\n",
+            work(1, "2024-01-01", "a"),
+            work(2, "2024-01-01", "b")
+        ),
+    )
+    .unwrap();
     let store = dir.path().join("store");
     let summary = run(&store, &[input]);
     assert_eq!(work_ids(&store), vec![1, 2]);
     assert_eq!(summary.record.rejects, 2);
     let rejects = std::fs::read_to_string(summary.rejects_path.unwrap()).unwrap();
-    let lines: Vec<serde_json::Value> = rejects.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = rejects
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["line"], 2);
     assert_eq!(lines[1]["line"], 3);
@@ -238,7 +305,10 @@ impl Input for Crashing {
         self.inner.partition()
     }
     fn read(&self, sink: &mut dyn RecordSink) -> Result<(), InputError> {
-        self.inner.read(&mut CountingSink { inner: sink, left: self.after })
+        self.inner.read(&mut CountingSink {
+            inner: sink,
+            left: self.after,
+        })
     }
 }
 
@@ -260,15 +330,37 @@ fn a_killed_ingest_leaves_the_store_as_it_was_and_a_rerun_gives_the_same_store()
         .unwrap()
         .into_iter()
         .enumerate()
-        .map(|(i, input)| if i == 2 { Box::new(Crashing { inner: input, after: 1 }) as Box<dyn Input> } else { input })
+        .map(|(i, input)| {
+            if i == 2 {
+                Box::new(Crashing {
+                    inner: input,
+                    after: 1,
+                }) as Box<dyn Input>
+            } else {
+                input
+            }
+        })
         .collect();
-    let options = IngestOptions { chunk_works: 2, threads: 1, ..Default::default() };
-    let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ingest(&store, crashing, &options)));
+    let options = IngestOptions {
+        chunk_works: 2,
+        threads: 1,
+        ..Default::default()
+    };
+    let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ingest(&store, crashing, &options)
+    }));
     assert!(crashed.is_err(), "the simulated kill happened");
-    assert_eq!(all_tables(&store), before, "a killed ingest leaves the store as it was");
+    assert_eq!(
+        all_tables(&store),
+        before,
+        "a killed ingest leaves the store as it was"
+    );
 
     let rerun = run(&store, &[snap]);
-    assert!(rerun.resumed_inputs >= 1, "finished inputs of the killed run are reused");
+    assert!(
+        rerun.resumed_inputs >= 1,
+        "finished inputs of the killed run are reused"
+    );
     assert_eq!(all_tables(&store), all_tables(&reference));
 }
 
@@ -277,7 +369,10 @@ fn shared_openalex() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipping: {} is absent (real-data tests need ../shared/data)", dir.display());
+        eprintln!(
+            "skipping: {} is absent (real-data tests need ../shared/data)",
+            dir.display()
+        );
         None
     }
 }
@@ -304,7 +399,12 @@ fn real_samples_ingest_with_zero_rejects_and_country_sets_match_openalex() {
 
     // The stored country set of every current-schema work has OpenAlex's own countries_distinct_count.
     let sample_only = tmp.path().join("sample");
-    ingest(&sample_only, tandem_openalex::inputs_from_paths(&[dir.join("works_api_591.jsonl.gz")]).unwrap(), &IngestOptions::default()).unwrap();
+    ingest(
+        &sample_only,
+        tandem_openalex::inputs_from_paths(&[dir.join("works_api_591.jsonl.gz")]).unwrap(),
+        &IngestOptions::default(),
+    )
+    .unwrap();
     let mut set_size: BTreeMap<i64, i32> = BTreeMap::new();
     for b in read_table(&sample_only, Table::WorkCountries) {
         for id in b.column(0).as_primitive::<Int64Type>().values() {
@@ -314,9 +414,17 @@ fn real_samples_ingest_with_zero_rejects_and_country_sets_match_openalex() {
     let mut checked = 0;
     for b in read_table(&sample_only, Table::Works) {
         let ids = b.column(0).as_primitive::<Int64Type>();
-        let expected = b.column_by_name("countries_distinct_count").unwrap().as_primitive::<Int32Type>();
+        let expected = b
+            .column_by_name("countries_distinct_count")
+            .unwrap()
+            .as_primitive::<Int32Type>();
         for i in 0..b.num_rows() {
-            assert_eq!(set_size.get(&ids.value(i)).copied().unwrap_or(0), expected.value(i), "W{}", ids.value(i));
+            assert_eq!(
+                set_size.get(&ids.value(i)).copied().unwrap_or(0),
+                expected.value(i),
+                "W{}",
+                ids.value(i)
+            );
             checked += 1;
         }
     }
