@@ -167,16 +167,16 @@ impl Group {
                 index: i + 1,
                 ror: m.ror.clone(),
             })?;
-            if let (Some(since), Some(until)) = (m.since, m.until) {
-                if since > until {
-                    return Err(GroupError::BadYears {
-                        path: origin.to_string(),
-                        index: i + 1,
-                        ror,
-                        since,
-                        until,
-                    });
-                }
+            if let (Some(since), Some(until)) = (m.since, m.until)
+                && since > until
+            {
+                return Err(GroupError::BadYears {
+                    path: origin.to_string(),
+                    index: i + 1,
+                    ror,
+                    since,
+                    until,
+                });
             }
             let country = match m.country {
                 Some(c) if !tandem_countries::is_country_code(&c.to_ascii_uppercase()) => {

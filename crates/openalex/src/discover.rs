@@ -55,7 +55,7 @@ pub fn inputs_from_paths(paths: &[PathBuf]) -> Result<Vec<Box<dyn Input>>, Disco
     merged.dedup();
     institutions.sort();
     institutions.dedup();
-    works.sort_by(|a: &(String, PathBuf), b| a.cmp(b));
+    works.sort();
     works.dedup();
     inputs.extend(
         merged

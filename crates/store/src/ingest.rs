@@ -372,13 +372,13 @@ fn stage_input(
 ) -> Result<(DoneMarker, bool), StoreError> {
     let dir = input_dir(run_dir, index);
     let done = dir.join("done.json");
-    if done.exists() {
-        if let Ok(marker) = read_json::<DoneMarker>(&done) {
-            options
-                .progress
-                .advance(marker.summary.bytes, marker.summary.works);
-            return Ok((marker, true));
-        }
+    if done.exists()
+        && let Ok(marker) = read_json::<DoneMarker>(&done)
+    {
+        options
+            .progress
+            .advance(marker.summary.bytes, marker.summary.works);
+        return Ok((marker, true));
     }
     if dir.exists() {
         fs::remove_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;

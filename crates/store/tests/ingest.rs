@@ -187,7 +187,7 @@ fn file_order_does_not_matter_and_two_steps_equal_one() {
         snap.join("data/works/updated_date=2024-03-01/part_000.gz"),
     ];
     let at_once = dir.path().join("at_once");
-    run(&at_once, &[snap.clone()]);
+    run(&at_once, std::slice::from_ref(&snap));
     let reversed = dir.path().join("reversed");
     run(&reversed, &parts);
     assert_eq!(all_tables(&at_once), all_tables(&reversed));
@@ -318,7 +318,7 @@ fn a_killed_ingest_leaves_the_store_as_it_was_and_a_rerun_gives_the_same_store()
     let snap = dir.path().join("snap");
     write_snapshot(&snap);
     let reference = dir.path().join("reference");
-    run(&reference, &[snap.clone()]);
+    run(&reference, std::slice::from_ref(&snap));
 
     let store = dir.path().join("store");
     // A first, complete ingest of one partition so there is a store to protect.
@@ -326,21 +326,22 @@ fn a_killed_ingest_leaves_the_store_as_it_was_and_a_rerun_gives_the_same_store()
     run(&store, &first);
     let before = all_tables(&store);
 
-    let crashing: Vec<Box<dyn Input>> = tandem_openalex::inputs_from_paths(&[snap.clone()])
-        .unwrap()
-        .into_iter()
-        .enumerate()
-        .map(|(i, input)| {
-            if i == 2 {
-                Box::new(Crashing {
-                    inner: input,
-                    after: 1,
-                }) as Box<dyn Input>
-            } else {
-                input
-            }
-        })
-        .collect();
+    let crashing: Vec<Box<dyn Input>> =
+        tandem_openalex::inputs_from_paths(std::slice::from_ref(&snap))
+            .unwrap()
+            .into_iter()
+            .enumerate()
+            .map(|(i, input)| {
+                if i == 2 {
+                    Box::new(Crashing {
+                        inner: input,
+                        after: 1,
+                    }) as Box<dyn Input>
+                } else {
+                    input
+                }
+            })
+            .collect();
     let options = IngestOptions {
         chunk_works: 2,
         threads: 1,
