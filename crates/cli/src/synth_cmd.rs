@@ -60,7 +60,9 @@ pub struct SynthArgs {
 
 fn parse_years(text: &str) -> anyhow::Result<(u16, u16)> {
     let parse = |s: &str| -> anyhow::Result<u16> {
-        s.trim().parse::<u16>().with_context(|| format!("--years {text:?}: expected YYYY or YYYY-YYYY"))
+        s.trim()
+            .parse::<u16>()
+            .with_context(|| format!("--years {text:?}: expected YYYY or YYYY-YYYY"))
     };
     let (first, last) = match text.split_once('-') {
         Some((a, b)) => (parse(a)?, parse(b)?),
@@ -76,9 +78,17 @@ fn parse_years(text: &str) -> anyhow::Result<(u16, u16)> {
 }
 
 fn parse_parts(text: &str) -> anyhow::Result<(u64, u64)> {
-    let (a, b) = text.split_once('-').with_context(|| format!("--parts {text:?}: expected A-B, e.g. 0-50"))?;
-    let a: u64 = a.trim().parse().with_context(|| format!("--parts {text:?}: {a:?} is not a number"))?;
-    let b: u64 = b.trim().parse().with_context(|| format!("--parts {text:?}: {b:?} is not a number"))?;
+    let (a, b) = text
+        .split_once('-')
+        .with_context(|| format!("--parts {text:?}: expected A-B, e.g. 0-50"))?;
+    let a: u64 = a
+        .trim()
+        .parse()
+        .with_context(|| format!("--parts {text:?}: {a:?} is not a number"))?;
+    let b: u64 = b
+        .trim()
+        .parse()
+        .with_context(|| format!("--parts {text:?}: {b:?} is not a number"))?;
     if a >= b {
         bail!("--parts {text:?}: the end must be after the start");
     }
@@ -113,22 +123,33 @@ pub fn run(args: SynthArgs) -> anyhow::Result<()> {
         works_per_part: args.works_per_part,
         parts_per_partition: args.parts_per_partition,
         compression: args.compression,
-        detail: if args.lean { Detail::Lean } else { Detail::Full },
+        detail: if args.lean {
+            Detail::Lean
+        } else {
+            Detail::Full
+        },
         only_parts,
         threads: args.threads.unwrap_or(0),
         ..Config::default()
     };
-    let bar = if args.quiet { ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()) } else { ProgressBar::new(0) };
+    let bar = if args.quiet {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+    } else {
+        ProgressBar::new(0)
+    };
     bar.set_style(
-        ProgressStyle::with_template("synth [{bar:30}] {human_pos}/{human_len} works · {per_sec} · ETA {eta}")
-            .expect("valid template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "synth [{bar:30}] {human_pos}/{human_len} works · {per_sec} · ETA {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
     let progress = SynthBar { bar };
     let summary = tandem_synth::generate(&config, &args.out, &progress)
         .with_context(|| format!("cannot write the synthetic world to {}", args.out.display()))?;
     if let Some(path) = &args.truth {
-        let text = serde_json::to_string_pretty(&summary.truth).context("cannot serialise the ground truth")?;
+        let text = serde_json::to_string_pretty(&summary.truth)
+            .context("cannot serialise the ground truth")?;
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !args.quiet {
@@ -142,7 +163,10 @@ pub fn run(args: SynthArgs) -> anyhow::Result<()> {
             summary.json_bytes as f64 / 1e6,
             summary.compressed_bytes as f64 / 1e6,
         );
-        eprintln!("The world is synthetic. Ingest it with: tandem ingest openalex {} --store STORE", args.out.display());
+        eprintln!(
+            "The world is synthetic. Ingest it with: tandem ingest openalex {} --store STORE",
+            args.out.display()
+        );
     }
     Ok(())
 }
@@ -156,7 +180,12 @@ mod tests {
         assert_eq!(parse_years("2019-2024").unwrap(), (2019, 2024));
         assert_eq!(parse_years("2023").unwrap(), (2023, 2023));
         assert!(parse_years("2024-2019").is_err());
-        assert!(parse_years("soon").unwrap_err().to_string().contains("YYYY"));
+        assert!(
+            parse_years("soon")
+                .unwrap_err()
+                .to_string()
+                .contains("YYYY")
+        );
         assert_eq!(parse_parts("0-50").unwrap(), (0, 50));
         assert!(parse_parts("5-5").is_err());
         assert!(parse_parts("x-5").is_err());

@@ -357,6 +357,20 @@ fn push_word(out: &mut String, word: &str, pending_space: &mut bool) {
     *pending_space = false;
 }
 
+/// Pushes `c` lowercased and without its accent (Latin letters) onto `out`. Shared with the registry's
+/// name normaliser so both read "Università" and "Universita" alike.
+pub fn push_folded_lowercase(c: char, out: &mut String) {
+    for lower in c.to_lowercase() {
+        match fold_accent(lower) {
+            Folded::One(f) => out.push(f),
+            Folded::Two(a, b) => {
+                out.push(a);
+                out.push(b);
+            }
+        }
+    }
+}
+
 enum Folded {
     One(char),
     Two(char, char),

@@ -742,16 +742,21 @@ pub fn write_work(
     }
     j.end_array();
     j.kv_empty_array("mesh");
+    // Lean records keep the primary location only (locations and best_oa_location repeat it).
     j.kv_u64("locations_count", 1 + repository_copy as u64);
     j.key("locations");
     j.begin_array();
-    location(j, work, &doi, false);
+    if !lean {
+        location(j, work, &doi, false);
+    }
     if repository_copy {
         location(j, work, &doi, true);
     }
     j.end_array();
     j.key("best_oa_location");
-    if s.is_oa {
+    if lean {
+        j.null();
+    } else if s.is_oa {
         location(j, work, &doi, false);
     } else if repository_copy {
         location(j, work, &doi, true);

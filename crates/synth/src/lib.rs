@@ -79,7 +79,7 @@ pub enum Detail {
     #[default]
     Full,
     /// The same records without the bulky fields the store does not keep (abstract, concepts,
-    /// references, related works, repository locations): for very large benchmark worlds.
+    /// references, related works, repeated locations): for very large benchmark worlds.
     Lean,
 }
 
@@ -604,7 +604,9 @@ fn write_merged_ids(
     let dir = out_dir.join("data/merged_ids/works");
     fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     let n = layout.dates.len();
-    let dates = [layout.dates[n / 2].clone(), layout.dates[n - 1].clone()];
+    // Two merge dates, or one when the world has a single partition.
+    let mut dates = vec![layout.dates[n / 2].clone(), layout.dates[n - 1].clone()];
+    dates.dedup();
     let mut outputs = Vec::new();
     for date in &dates {
         let rel = format!("data/merged_ids/works/{date}.csv.gz");
@@ -619,7 +621,7 @@ fn write_merged_ids(
         if !layout.is_merged(w) {
             continue;
         }
-        let which = (mix(layout.seed ^ w ^ 0xd47e) % 2) as usize;
+        let which = (mix(layout.seed ^ w ^ 0xd47e) % dates.len() as u64) as usize;
         let (_, path, encoder, records, bytes) = &mut outputs[which];
         let line = format!(
             "{},W{},W{}\n",

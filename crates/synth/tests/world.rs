@@ -653,3 +653,30 @@ fn records_carry_every_field_that_all_real_current_schema_records_carry() {
         }
     }
 }
+
+#[test]
+fn a_world_with_one_partition_is_complete_and_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = generate(
+        &Config {
+            works: 500,
+            merge_rate: 0.05,
+            ..Config::default()
+        },
+        dir.path(),
+        &NoProgress,
+    )
+    .unwrap();
+    assert_eq!(
+        summary.upserted, 0,
+        "no earlier partition to hold older versions"
+    );
+    let merged_files = files_under(&dir.path().join("data/merged_ids/works"));
+    assert_eq!(merged_files.len(), 1);
+    let mut text = String::new();
+    GzDecoder::new(fs::File::open(&merged_files[0]).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(text.lines().count() as u64, 1 + summary.merged);
+    assert_eq!(work_records(dir.path()).len(), 500);
+}

@@ -1,0 +1,126 @@
+//! Measures the registry and the affiliation matcher on the real data in ../shared/data:
+//! import and load time, index size, precision/recall/F1 on ROR's gold affiliation sets, and
+//! matching speed. Run by `bench/affiliations.sh` (release build).
+//!
+//! Precision counts every string; recall counts only strings whose gold ROR ids are all in the loaded
+//! registry (the subset holds about 51k of ROR's 120k records).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tandem_registry::{AffiliationMatcher, Registry, import_files};
+
+fn main() {
+    let data = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let ror_dir = data.join("ror");
+    let v2 = ror_dir.join("ror_v2_subset.jsonl.gz");
+    let v1 = ror_dir.join("ror_v1_subset.jsonl.gz");
+    if !v2.exists() || !v1.exists() {
+        eprintln!("skipping: ROR subsets not found under {}", ror_dir.display());
+        return;
+    }
+
+    // Import (both subsets: about 51k records).
+    let started = Instant::now();
+    let imported = import_files(&[v2.as_path(), v1.as_path()], |_| {}).expect("import");
+    let import_time = started.elapsed();
+    let registry_dir = tempfile::tempdir().expect("temp dir");
+    imported.registry.save(registry_dir.path()).expect("save");
+    let import_and_save = started.elapsed();
+    let meta = imported.registry.meta().clone();
+    drop(imported);
+    let index_bytes = std::fs::metadata(Registry::index_path(registry_dir.path())).expect("index").len();
+
+    let mut load_times = Vec::new();
+    let mut registry = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        registry = Some(Registry::load(registry_dir.path()).expect("load"));
+        load_times.push(t.elapsed());
+    }
+    let registry = registry.expect("loaded");
+    load_times.sort();
+
+    println!("# Registry");
+    println!("records imported        {} ({} v2, {} v1; {} rejected)", meta.organizations, meta.records_v2, meta.records_v1, meta.rejected);
+    println!("import (parse + index)  {:.2} s", import_time.as_secs_f64());
+    println!("import + save           {:.2} s", import_and_save.as_secs_f64());
+    println!("index size              {:.1} MB ({} name keys)", index_bytes as f64 / 1e6, meta.name_keys);
+    println!("load (median of 5)      {:.0} ms", load_times[2].as_secs_f64() * 1000.0);
+
+    let matcher = AffiliationMatcher::new(&registry);
+    println!();
+    println!("# Affiliation matching on ROR's gold sets");
+    println!("{:<48} {:>7} {:>8} {:>9} {:>7} {:>7} {:>7}", "set", "strings", "in reg.", "predicted", "P", "R", "F1");
+    let mut all_strings: Vec<String> = Vec::new();
+    let mut gold_files: Vec<PathBuf> = std::fs::read_dir(ror_dir.join("affiliation_gold"))
+        .expect("gold dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    gold_files.sort();
+    let verbose = std::env::var_os("TANDEM_AFFILIATIONS_VERBOSE").is_some();
+    for file in &gold_files {
+        let text = std::fs::read_to_string(file).expect("gold file");
+        let items: Vec<serde_json::Value> = serde_json::from_str(&text).expect("gold json");
+        let (mut tp, mut fp, mut recall_tp, mut recall_total, mut in_registry, mut predicted) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+        for item in &items {
+            let affiliation = item["affiliation"].as_str().unwrap_or_default();
+            let gold: Vec<String> = match (&item["ror_ids"], &item["ror-id"]) {
+                (serde_json::Value::Array(ids), _) => ids.iter().filter_map(|v| v.as_str()).map(norm).collect(),
+                (_, serde_json::Value::String(id)) => vec![norm(id)],
+                _ => Vec::new(),
+            };
+            all_strings.push(affiliation.to_string());
+            let result = matcher.match_affiliation(affiliation);
+            let got: Vec<String> = result.matches.iter().map(|m| norm(&m.ror)).collect();
+            if !got.is_empty() {
+                predicted += 1;
+            }
+            let hits = got.iter().filter(|g| gold.contains(g)).count();
+            tp += hits;
+            fp += got.len() - hits;
+            let gold_known = !gold.is_empty() && gold.iter().all(|g| registry.get(g).is_some());
+            if gold_known {
+                in_registry += 1;
+                recall_total += gold.len();
+                recall_tp += hits;
+            }
+            if verbose && (hits < got.len() || (gold_known && hits < gold.len())) {
+                let names: Vec<String> = got.iter().map(|g| registry.get(g).map(|o| o.display_name.clone()).unwrap_or_default()).collect();
+                let gold_names: Vec<String> = gold.iter().map(|g| registry.get(g).map(|o| o.display_name.clone()).unwrap_or_else(|| format!("{g} (not loaded)"))).collect();
+                eprintln!("{affiliation:?}\n    got  {names:?}\n    gold {gold_names:?}");
+            }
+        }
+        let p = ratio(tp, tp + fp);
+        let r = ratio(recall_tp, recall_total);
+        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let name = file.file_name().unwrap().to_string_lossy();
+        println!("{name:<48} {:>7} {in_registry:>8} {predicted:>9} {p:>7.3} {r:>7.3} {f1:>7.3}", items.len());
+    }
+
+    // Speed: one thread, every gold string, repeated for at least two seconds.
+    let started = Instant::now();
+    let mut strings_matched = 0usize;
+    while started.elapsed() < Duration::from_secs(2) {
+        for s in &all_strings {
+            std::hint::black_box(matcher.match_affiliation(s));
+        }
+        strings_matched += all_strings.len();
+    }
+    let per_second = strings_matched as f64 / started.elapsed().as_secs_f64();
+    println!();
+    println!("# Speed (one thread)");
+    println!("strings per second      {per_second:.0} (target 20,000: {:.1}x)", per_second / 20000.0);
+}
+
+fn norm(id: &str) -> String {
+    tandem_model::normalize_ror(id).unwrap_or_else(|| id.to_string())
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}

@@ -1,0 +1,322 @@
+//! The on-disk registry: every organisation plus the normalised name keys, written with postcard to
+//! one file and turned into hash maps on load.
+
+use std::fs;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use serde::{Deserialize, Serialize};
+use tandem_model::{Institution, InstitutionId, normalize_ror};
+
+use crate::RegistryError;
+use crate::normalize::{GENERIC, name_key, tokenize};
+use crate::organization::{NameKind, Organization, Status};
+
+/// Bumped whenever the file layout changes; older files must be re-imported.
+pub const FORMAT_VERSION: u32 = 1;
+/// The index file inside a registry folder.
+pub const INDEX_FILE: &str = "registry.bin";
+/// The human-readable description of what was imported, beside the index.
+pub const META_FILE: &str = "registry.json";
+
+/// What was imported, when and from where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegistryMeta {
+    pub format_version: u32,
+    pub source: String,
+    pub imported_at: String,
+    pub organizations: usize,
+    pub active: usize,
+    pub inactive: usize,
+    pub withdrawn: usize,
+    pub records_v1: usize,
+    pub records_v2: usize,
+    pub rejected: usize,
+    pub duplicates: usize,
+    pub name_keys: usize,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RegistryFile {
+    meta: RegistryMeta,
+    organizations: Vec<Organization>,
+    /// `(normalised name, organisation index, how the name is used)`, computed at import so that
+    /// loading does not re-normalise every name.
+    name_keys: Vec<(String, u32, NameKind)>,
+}
+
+/// One indexed name of one organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NameEntry {
+    pub org: u32,
+    pub kind: NameKind,
+}
+
+/// The loaded registry: organisations, and the lookups the matcher needs.
+pub struct Registry {
+    meta: RegistryMeta,
+    orgs: Vec<Organization>,
+    by_ror: FxHashMap<String, u32>,
+    vocab: FxHashMap<String, u32>,
+    /// Hash of a token-id sequence → the organisations with that name.
+    names: FxHashMap<u64, Vec<NameEntry>>,
+    /// Upper-case acronym → organisations.
+    acronyms: FxHashMap<String, Vec<u32>>,
+    /// Hashes of the normalised city names of all organisations.
+    cities: FxHashSet<u64>,
+    /// Number of words of the longest indexed name, which bounds the windows worth looking up.
+    pub(crate) longest_name: usize,
+}
+
+/// Hashes a sequence of vocabulary ids. 64-bit FxHash over the ids; the sequences are short and the
+/// vocabulary small, so a collision is vanishingly unlikely and would only add a candidate that the
+/// country and city checks still have to accept.
+pub(crate) fn hash_ids(ids: &[u32]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_usize(ids.len());
+    for id in ids {
+        h.write_u32(*id);
+    }
+    h.finish()
+}
+
+impl Registry {
+    /// Builds a registry from organisations (used by import and tests).
+    pub fn from_organizations(orgs: Vec<Organization>, mut meta: RegistryMeta) -> Registry {
+        let name_keys = compute_name_keys(&orgs);
+        meta.name_keys = name_keys.len();
+        Registry::build(meta, orgs, name_keys)
+    }
+
+    fn build(meta: RegistryMeta, orgs: Vec<Organization>, name_keys: Vec<(String, u32, NameKind)>) -> Registry {
+        let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
+        let mut names: FxHashMap<u64, Vec<NameEntry>> = FxHashMap::default();
+        let mut longest_name = 0;
+        let mut ids = Vec::new();
+        for (key, org, kind) in &name_keys {
+            ids.clear();
+            for word in key.split(' ') {
+                let next = vocab.len() as u32;
+                ids.push(*vocab.entry(word.to_string()).or_insert(next));
+            }
+            longest_name = longest_name.max(ids.len());
+            let entries = names.entry(hash_ids(&ids)).or_default();
+            if !entries.iter().any(|e| e.org == *org) {
+                entries.push(NameEntry { org: *org, kind: *kind });
+            }
+        }
+        let mut acronyms: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut by_ror = FxHashMap::default();
+        let mut cities = FxHashSet::default();
+        for (i, org) in orgs.iter().enumerate() {
+            by_ror.insert(org.ror.clone(), i as u32);
+            for name in &org.names {
+                if name.kinds.contains(&NameKind::Acronym) {
+                    let acronym: String = name.value.chars().filter(|c| c.is_alphanumeric()).collect();
+                    if acronym.chars().count() >= 2 {
+                        let list = acronyms.entry(acronym.to_uppercase()).or_default();
+                        if !list.contains(&(i as u32)) {
+                            list.push(i as u32);
+                        }
+                    }
+                }
+            }
+            for city in &org.cities {
+                let key = name_key(city);
+                if let Some(ids) = key.split(' ').map(|w| vocab.get(w).copied()).collect::<Option<Vec<u32>>>() {
+                    cities.insert(hash_ids(&ids));
+                } else {
+                    // A city word that no name uses: give it an id so the city can still be recognised.
+                    let ids: Vec<u32> = key
+                        .split(' ')
+                        .map(|w| {
+                            let next = vocab.len() as u32;
+                            *vocab.entry(w.to_string()).or_insert(next)
+                        })
+                        .collect();
+                    cities.insert(hash_ids(&ids));
+                }
+            }
+        }
+        Registry { meta, orgs, by_ror, vocab, names, acronyms, cities, longest_name }
+    }
+
+    /// Writes the registry into `dir` (created if needed): the index and a readable description.
+    pub fn save(&self, dir: &Path) -> Result<(), RegistryError> {
+        fs::create_dir_all(dir).map_err(|e| RegistryError::io(dir, e))?;
+        let file = RegistryFile {
+            meta: self.meta.clone(),
+            organizations: self.orgs.clone(),
+            name_keys: compute_name_keys(&self.orgs),
+        };
+        let bytes = postcard::to_stdvec(&file).map_err(|e| RegistryError::Index {
+            path: dir.join(INDEX_FILE),
+            message: format!("could not encode the index: {e}"),
+        })?;
+        let index_path = dir.join(INDEX_FILE);
+        let tmp = dir.join(format!("{INDEX_FILE}.tmp"));
+        fs::write(&tmp, bytes).map_err(|e| RegistryError::io(&tmp, e))?;
+        fs::rename(&tmp, &index_path).map_err(|e| RegistryError::io(&index_path, e))?;
+        let meta_json = serde_json::to_string_pretty(&self.meta).expect("meta serialises");
+        let meta_path = dir.join(META_FILE);
+        fs::write(&meta_path, meta_json + "\n").map_err(|e| RegistryError::io(&meta_path, e))?;
+        Ok(())
+    }
+
+    /// Loads the registry written by `tandem registry import` into `dir`.
+    pub fn load(dir: &Path) -> Result<Registry, RegistryError> {
+        let path = dir.join(INDEX_FILE);
+        let bytes = fs::read(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                RegistryError::NotARegistry { path: dir.to_path_buf() }
+            } else {
+                RegistryError::io(&path, e)
+            }
+        })?;
+        let file: RegistryFile = postcard::from_bytes(&bytes).map_err(|e| RegistryError::Index {
+            path: path.clone(),
+            message: format!("unreadable index ({e}); re-run `tandem registry import`"),
+        })?;
+        if file.meta.format_version != FORMAT_VERSION {
+            return Err(RegistryError::Index {
+                path,
+                message: format!(
+                    "index format {} but this tandem reads format {FORMAT_VERSION}; re-run `tandem registry import`",
+                    file.meta.format_version
+                ),
+            });
+        }
+        Ok(Registry::build(file.meta, file.organizations, file.name_keys))
+    }
+
+    /// The index file inside `dir`.
+    pub fn index_path(dir: &Path) -> PathBuf {
+        dir.join(INDEX_FILE)
+    }
+
+    pub fn meta(&self) -> &RegistryMeta {
+        &self.meta
+    }
+
+    pub fn len(&self) -> usize {
+        self.orgs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.orgs.is_empty()
+    }
+
+    pub fn organizations(&self) -> &[Organization] {
+        &self.orgs
+    }
+
+    /// An organisation by ROR id, in any form `normalize_ror` accepts. Inactive and withdrawn records
+    /// resolve too; check [`Organization::status`].
+    pub fn get(&self, ror: &str) -> Option<&Organization> {
+        let ror = normalize_ror(ror)?;
+        self.by_ror.get(&ror).map(|&i| &self.orgs[i as usize])
+    }
+
+    pub(crate) fn org(&self, index: u32) -> &Organization {
+        &self.orgs[index as usize]
+    }
+
+    pub(crate) fn word_id(&self, word: &str) -> Option<u32> {
+        self.vocab.get(word).copied()
+    }
+
+    pub(crate) fn names_for(&self, hash: u64) -> &[NameEntry] {
+        self.names.get(&hash).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub(crate) fn acronym(&self, acronym: &str) -> &[u32] {
+        self.acronyms.get(acronym).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub(crate) fn is_city(&self, hash: u64) -> bool {
+        self.cities.contains(&hash)
+    }
+
+    /// The store key of this organisation and of its ancestors through ROR `parent` relationships,
+    /// nearest first (the shape of OpenAlex `lineage`).
+    pub fn lineage(&self, ror: &str) -> Vec<InstitutionId> {
+        let mut out = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        let mut queue: Vec<String> = normalize_ror(ror).into_iter().collect();
+        while let Some(current) = queue.first().cloned() {
+            queue.remove(0);
+            if seen.contains(&current) {
+                continue;
+            }
+            out.push(InstitutionId::from_ror(&current));
+            if let Some(org) = self.get(&current) {
+                queue.extend(org.parents().map(str::to_string));
+            }
+            seen.push(current);
+        }
+        out
+    }
+
+    /// The store record for an organisation: id from its ROR id, lineage from its parents.
+    pub fn institution(&self, org: &Organization) -> Institution {
+        Institution {
+            id: org.institution_id(),
+            ror: Some(org.ror_url()),
+            name: Some(org.display_name.clone()),
+            country_code: org.country_code.clone(),
+            kind: org.openalex_kind(),
+            lineage: self.lineage(&org.ror),
+            is_full_record: true,
+        }
+    }
+
+    /// True if `ancestor` is a parent (at any depth) of `org`.
+    pub fn is_ancestor(&self, ancestor: &str, org: &str) -> bool {
+        let target = InstitutionId::from_ror(ancestor);
+        self.lineage(org).iter().skip(1).any(|id| *id == target)
+    }
+}
+
+/// The names worth indexing: every display name, label and alias (and the same without a trailing
+/// parenthesis, as in "Pfizer (United States)"), leaving out names made only of generic words and
+/// names that are just a country.
+fn compute_name_keys(orgs: &[Organization]) -> Vec<(String, u32, NameKind)> {
+    let mut keys = Vec::with_capacity(orgs.len() * 4);
+    for (i, org) in orgs.iter().enumerate() {
+        if org.status == Status::Withdrawn {
+            continue;
+        }
+        for name in &org.names {
+            let kind = if name.kinds.contains(&NameKind::Display) {
+                NameKind::Display
+            } else if name.kinds.contains(&NameKind::Label) {
+                NameKind::Label
+            } else if name.kinds.contains(&NameKind::Alias) {
+                NameKind::Alias
+            } else {
+                continue;
+            };
+            let mut variants = vec![name.value.as_str()];
+            if let Some(open) = name.value.find(" (")
+                && name.value.trim_end().ends_with(')')
+            {
+                variants.push(&name.value[..open]);
+            }
+            for variant in variants {
+                let tokens = tokenize(variant);
+                if tokens.is_empty() || tokens.iter().all(|t| GENERIC.contains(t.text.as_str())) {
+                    continue;
+                }
+                if tandem_countries::country_code_for_name(variant).is_some() {
+                    continue;
+                }
+                let key = tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+                keys.push((key, i as u32, kind));
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}

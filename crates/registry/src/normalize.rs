@@ -1,0 +1,202 @@
+//! Normalising organisation names and affiliation strings to comparable token sequences.
+//!
+//! Both sides go through the same steps: lowercase, accents removed, apostrophes dropped ("King's" is
+//! "kings"), other punctuation splits words, and every word is put in one canonical form. The canonical
+//! form is the Web of Science abbreviation ("University" and "Univ" are both `univ`; "Medicine",
+//! "Medical" and "Med" are all `med`), because WoS abbreviations are many-to-one: mapping full words to
+//! them is safe, expanding them is not. Small words ("of", "the", "and", "de") are dropped.
+
+use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// A word of a normalised string, with where it came from in the original (byte range).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Canonical forms: `(canonical, [words that mean it])`.
+static CANONICAL: &[(&str, &[&str])] = &[
+    ("univ", &["university", "universities", "universite", "universidad", "universidade", "universita", "universitat", "universiteit", "universitet", "universitaet", "universitatea", "uniwersytet", "univerzita", "univerza", "universiti", "universitas", "univ"]),
+    ("inst", &["institute", "institutes", "institut", "instituto", "istituto", "institutet", "instituut", "institution", "inst"]),
+    ("dept", &["department", "departement", "departamento", "dipartimento", "dep", "dept"]),
+    ("ctr", &["center", "centre", "centers", "centres", "centro", "zentrum", "ctr", "ctr."]),
+    ("cent", &["central", "cent"]),
+    ("hosp", &["hospital", "hospitals", "hopital", "hospitalier", "ospedale", "hosp"]),
+    ("coll", &["college", "colleges", "colegio", "coll"]),
+    ("sch", &["school", "schools", "sch"]),
+    ("med", &["medical", "medicine", "medicina", "medizin", "medizinische", "medicale", "medecine", "med"]),
+    ("natl", &["national", "nacional", "nazionale", "nationale", "natl"]),
+    ("lab", &["laboratory", "laboratories", "laboratoire", "laboratorio", "labs", "lab"]),
+    ("res", &["research", "res"]),
+    ("sci", &["science", "sciences", "scientific", "sci"]),
+    // WoS writes "Technol" for technology and "Tech" for technical, but "Tech." means technology as
+    // often as not elsewhere: one form for all of them.
+    ("technol", &["technology", "technologies", "technological", "technol", "technical", "technische", "technic", "tech", "techn"]),
+    ("engn", &["engineering", "engn"]),
+    ("acad", &["academy", "academia", "academie", "akademie", "acad"]),
+    ("fac", &["faculty", "faculte", "facultad", "fac"]),
+    ("int", &["international", "intl", "int"]),
+    ("amer", &["american", "amer"]),
+    ("assoc", &["association", "assoc"]),
+    ("soc", &["society", "soc"]),
+    ("fdn", &["foundation", "fdn"]),
+    ("agr", &["agricultural", "agriculture", "agr"]),
+    ("hlth", &["health", "hlth"]),
+    ("canc", &["cancer", "canc"]),
+    ("st", &["saint", "st"]),
+    ("mt", &["mount", "mt"]),
+    ("gen", &["general", "gen"]),
+    ("mem", &["memorial", "mem"]),
+    ("clin", &["clinical", "clinic", "clinics", "clin"]),
+    ("pharm", &["pharmacy", "pharmaceutical", "pharmaceuticals", "pharm"]),
+    ("vet", &["veterinary", "vet"]),
+    ("polytech", &["polytechnic", "polytechnique", "politecnico", "polytechnical", "polytech"]),
+    ("fed", &["federal", "federale", "federation", "fed"]),
+    ("calif", &["california", "calif"]),
+    ("penn", &["pennsylvania", "penn"]),
+    ("environm", &["environmental", "environment", "environm"]),
+    ("biol", &["biology", "biological", "biol"]),
+    ("chem", &["chemistry", "chemical", "chem"]),
+    ("phys", &["physics", "physical", "phys"]),
+    ("math", &["mathematics", "mathematical", "math"]),
+    ("childrens", &["children", "childrens"]),
+    ("s", &["south", "s"]),
+    ("n", &["north", "n"]),
+    ("e", &["east", "e"]),
+    ("w", &["west", "w"]),
+    ("ne", &["northeast", "ne"]),
+    ("nw", &["northwest", "nw"]),
+    ("se", &["southeast", "se"]),
+    ("sw", &["southwest", "sw"]),
+    ("minist", &["ministry", "minist"]),
+    ("grad", &["graduate", "grad"]),
+    ("appl", &["applied", "appl"]),
+    ("informat", &["informatics", "information", "informat"]),
+    ("comp", &["computer", "computing", "comp"]),
+    ("elect", &["electrical", "electronic", "electronics", "elect"]),
+    ("mech", &["mechanical", "mechanics", "mech"]),
+    ("econ", &["economics", "economic", "economy", "econ"]),
+    ("educ", &["education", "educational", "educ"]),
+    ("agcy", &["agency", "agcy"]),
+    ("adm", &["administration", "adm"]),
+    ("govt", &["government", "govt"]),
+    ("mus", &["museum", "mus"]),
+    ("observ", &["observatory", "observ"]),
+    ("oceanog", &["oceanography", "oceanographic", "oceanog"]),
+    ("geol", &["geology", "geological", "geol"]),
+    ("psychiat", &["psychiatry", "psychiatric", "psychiat"]),
+    ("surg", &["surgery", "surgical", "surg"]),
+    ("nursing", &["nursing", "nurs"]),
+    ("dent", &["dentistry", "dental", "dent"]),
+];
+
+/// Words dropped from both sides: articles, prepositions and legal forms in the languages that appear
+/// most in affiliations.
+static STOP_WORDS: &[&str] = &[
+    "the", "of", "and", "for", "at", "in", "on", "a", "an", "de", "del", "della", "di", "da", "do", "dos", "das",
+    "des", "du", "la", "le", "les", "el", "los", "las", "y", "et", "und", "fur", "der", "die", "van", "von",
+    "inc", "ltd", "llc", "gmbh", "plc", "limited", "corporation", "corp", "incorporated", "co", "ag", "sa", "bv",
+    "nv", "spa", "srl", "pvt", "pty",
+];
+
+static CANON_MAP: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    let mut map = FxHashMap::default();
+    for (canonical, words) in CANONICAL {
+        for w in *words {
+            map.insert(*w, *canonical);
+        }
+    }
+    map
+});
+
+static STOPS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+/// Canonical words that say what kind of body something is but not which: a name made only of these
+/// (plus places) does not identify an organisation.
+pub(crate) static GENERIC_WORDS: &[&str] = &[
+    "univ", "inst", "dept", "ctr", "hosp", "coll", "sch", "med", "natl", "lab", "res", "sci", "technol",
+    "engn", "acad", "fac", "int", "assoc", "soc", "fdn", "hlth", "clin", "gen", "grad", "appl", "minist", "govt",
+    "group", "unit", "division", "program", "office", "service", "services", "council", "board", "company",
+    "studies", "study", "state", "city", "public", "regional", "district", "county", "cent", "s", "n", "e", "w",
+    "new", "royal", "federal", "fed", "network", "system", "trust", "agcy", "section", "clinical", "chair",
+];
+
+pub(crate) static GENERIC: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| GENERIC_WORDS.iter().copied().collect());
+
+/// Splits `s` into canonical tokens with their byte ranges in `s`.
+pub fn tokenize(s: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut word = String::new();
+    let mut start = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        if c.is_alphanumeric() {
+            if word.is_empty() {
+                start = i;
+            }
+            tandem_countries::push_folded_lowercase(c, &mut word);
+            end = i + c.len_utf8();
+        } else if matches!(c, '\'' | '’' | '`' | 'ʼ') && !word.is_empty() {
+            // "King's" reads as "kings"
+        } else if !word.is_empty() {
+            push_token(&mut tokens, std::mem::take(&mut word), start, end);
+        }
+    }
+    if !word.is_empty() {
+        push_token(&mut tokens, word, start, end);
+    }
+    tokens
+}
+
+fn push_token(tokens: &mut Vec<Token>, word: String, start: usize, end: usize) {
+    if STOPS.contains(word.as_str()) {
+        return;
+    }
+    let text = match CANON_MAP.get(word.as_str()) {
+        Some(canonical) => (*canonical).to_string(),
+        None => word,
+    };
+    tokens.push(Token { text, start, end });
+}
+
+/// The canonical token texts of `s` joined by single spaces: the key under which a name is indexed.
+pub fn name_key(s: &str) -> String {
+    let tokens = tokenize(s);
+    let mut key = String::with_capacity(s.len());
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
+            key.push(' ');
+        }
+        key.push_str(&t.text);
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_words_and_wos_abbreviations_meet() {
+        assert_eq!(name_key("University of Oxford"), name_key("Univ Oxford"));
+        assert_eq!(name_key("King's College London"), name_key("Kings Coll London"));
+        assert_eq!(name_key("Memorial Sloan Kettering Cancer Center"), name_key("Mem Sloan Kettering Canc Ctr"));
+        assert_eq!(name_key("École Polytechnique Fédérale de Lausanne"), name_key("Ecole Polytech Fed Lausanne"));
+        assert_eq!(name_key("University of California, Berkeley"), name_key("Univ Calif Berkeley"));
+        assert_eq!(name_key("The University of Texas at Austin"), name_key("Univ Texas Austin"));
+        assert_eq!(name_key("Massachusetts General Hospital"), name_key("Massachusetts Gen Hosp"));
+        assert_eq!(name_key("Chinese Academy of Sciences"), "chinese acad sci");
+    }
+
+    #[test]
+    fn tokens_keep_their_place_in_the_original() {
+        let s = "Dept Phys, Univ Oxford";
+        let tokens = tokenize(s);
+        assert_eq!(tokens.len(), 4);
+        assert_eq!(&s[tokens[2].start..tokens[3].end], "Univ Oxford");
+    }
+}
