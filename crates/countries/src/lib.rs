@@ -267,14 +267,13 @@ fn contains_phrase(haystack: &str, phrase: &str) -> bool {
 }
 
 fn is_zip(token: &str) -> bool {
-    let t = token.trim_end_matches(['.', ',']);
+    // Bytes, not chars: a token may hold any letter ("Fédérale"), and only ASCII digits count.
+    let t = token.trim_end_matches(['.', ',']).as_bytes();
     let (five, rest) = t.split_at(t.len().min(5));
     five.len() == 5
-        && five.bytes().all(|b| b.is_ascii_digit())
+        && five.iter().all(u8::is_ascii_digit)
         && (rest.is_empty()
-            || (rest.len() == 5
-                && rest.starts_with('-')
-                && rest[1..].bytes().all(|b| b.is_ascii_digit())))
+            || (rest.len() == 5 && rest[0] == b'-' && rest[1..].iter().all(u8::is_ascii_digit)))
 }
 
 fn is_postcode_like(norm: &str) -> bool {

@@ -254,3 +254,14 @@ fn detailed_result_explains_itself() {
     assert_eq!(m.code, "US");
     assert_eq!(m.evidence, "CA 94305 USA");
 }
+
+#[test]
+fn words_with_accents_where_a_zip_code_could_be() {
+    // Once panicked: a five-byte cut inside "é".
+    assert_eq!(
+        resolve_country("Ecole Polytechnique Fédérale de Lausanne, Lausanne, Switzerland"),
+        Some("CH")
+    );
+    assert_eq!(resolve_country("Fédérale"), None);
+    assert_eq!(resolve_country("MA Fédér"), None);
+}

@@ -19,7 +19,10 @@ fn main() {
     let v2 = ror_dir.join("ror_v2_subset.jsonl.gz");
     let v1 = ror_dir.join("ror_v1_subset.jsonl.gz");
     if !v2.exists() || !v1.exists() {
-        eprintln!("skipping: ROR subsets not found under {}", ror_dir.display());
+        eprintln!(
+            "skipping: ROR subsets not found under {}",
+            ror_dir.display()
+        );
         return;
     }
 
@@ -32,7 +35,9 @@ fn main() {
     let import_and_save = started.elapsed();
     let meta = imported.registry.meta().clone();
     drop(imported);
-    let index_bytes = std::fs::metadata(Registry::index_path(registry_dir.path())).expect("index").len();
+    let index_bytes = std::fs::metadata(Registry::index_path(registry_dir.path()))
+        .expect("index")
+        .len();
 
     let mut load_times = Vec::new();
     let mut registry = None;
@@ -45,16 +50,41 @@ fn main() {
     load_times.sort();
 
     println!("# Registry");
-    println!("records imported        {} ({} v2, {} v1; {} rejected)", meta.organizations, meta.records_v2, meta.records_v1, meta.rejected);
+    println!(
+        "records imported        {} ({} v2, {} v1; {} rejected)",
+        meta.organizations, meta.records_v2, meta.records_v1, meta.rejected
+    );
     println!("import (parse + index)  {:.2} s", import_time.as_secs_f64());
-    println!("import + save           {:.2} s", import_and_save.as_secs_f64());
-    println!("index size              {:.1} MB ({} name keys)", index_bytes as f64 / 1e6, meta.name_keys);
-    println!("load (median of 5)      {:.0} ms", load_times[2].as_secs_f64() * 1000.0);
+    println!(
+        "import + save           {:.2} s",
+        import_and_save.as_secs_f64()
+    );
+    println!(
+        "index size              {:.1} MB ({} name keys)",
+        index_bytes as f64 / 1e6,
+        meta.name_keys
+    );
+    println!(
+        "load (median of 5)      {:.0} ms",
+        load_times[2].as_secs_f64() * 1000.0
+    );
 
     let matcher = AffiliationMatcher::new(&registry);
+    // TANDEM_AFFILIATIONS_EXPLAIN="string": print what the matcher makes of one string, and stop.
+    if let Some(one) = std::env::var_os("TANDEM_AFFILIATIONS_EXPLAIN") {
+        let result = matcher.match_affiliation(&one.to_string_lossy());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&result).expect("result serialises")
+        );
+        return;
+    }
     println!();
     println!("# Affiliation matching on ROR's gold sets");
-    println!("{:<48} {:>7} {:>8} {:>9} {:>7} {:>7} {:>7}", "set", "strings", "in reg.", "predicted", "P", "R", "F1");
+    println!(
+        "{:<48} {:>7} {:>8} {:>9} {:>7} {:>7} {:>7}",
+        "set", "strings", "in reg.", "predicted", "P", "R", "F1"
+    );
     let mut all_strings: Vec<String> = Vec::new();
     let mut gold_files: Vec<PathBuf> = std::fs::read_dir(ror_dir.join("affiliation_gold"))
         .expect("gold dir")
@@ -66,11 +96,14 @@ fn main() {
     for file in &gold_files {
         let text = std::fs::read_to_string(file).expect("gold file");
         let items: Vec<serde_json::Value> = serde_json::from_str(&text).expect("gold json");
-        let (mut tp, mut fp, mut recall_tp, mut recall_total, mut in_registry, mut predicted) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+        let (mut tp, mut fp, mut recall_tp, mut recall_total, mut in_registry, mut predicted) =
+            (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
         for item in &items {
             let affiliation = item["affiliation"].as_str().unwrap_or_default();
             let gold: Vec<String> = match (&item["ror_ids"], &item["ror-id"]) {
-                (serde_json::Value::Array(ids), _) => ids.iter().filter_map(|v| v.as_str()).map(norm).collect(),
+                (serde_json::Value::Array(ids), _) => {
+                    ids.iter().filter_map(|v| v.as_str()).map(norm).collect()
+                }
                 (_, serde_json::Value::String(id)) => vec![norm(id)],
                 _ => Vec::new(),
             };
@@ -90,16 +123,50 @@ fn main() {
                 recall_tp += hits;
             }
             if verbose && (hits < got.len() || (gold_known && hits < gold.len())) {
-                let names: Vec<String> = got.iter().map(|g| registry.get(g).map(|o| o.display_name.clone()).unwrap_or_default()).collect();
-                let gold_names: Vec<String> = gold.iter().map(|g| registry.get(g).map(|o| o.display_name.clone()).unwrap_or_else(|| format!("{g} (not loaded)"))).collect();
+                let names: Vec<String> = result
+                    .matches
+                    .iter()
+                    .map(|m| {
+                        let relation = gold
+                            .iter()
+                            .find_map(|g| relation_between(&registry, &norm(&m.ror), g))
+                            .unwrap_or("");
+                        format!(
+                            "{} [{:?} {:?} {} {:?} {}{}]",
+                            m.name,
+                            m.kind,
+                            m.name_kind,
+                            m.confidence,
+                            m.substring,
+                            if m.primary { "" } else { "second " },
+                            relation
+                        )
+                    })
+                    .collect();
+                let gold_names: Vec<String> = gold
+                    .iter()
+                    .map(|g| {
+                        registry
+                            .get(g)
+                            .map(|o| o.display_name.clone())
+                            .unwrap_or_else(|| format!("{g} (not loaded)"))
+                    })
+                    .collect();
                 eprintln!("{affiliation:?}\n    got  {names:?}\n    gold {gold_names:?}");
             }
         }
         let p = ratio(tp, tp + fp);
         let r = ratio(recall_tp, recall_total);
-        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         let name = file.file_name().unwrap().to_string_lossy();
-        println!("{name:<48} {:>7} {in_registry:>8} {predicted:>9} {p:>7.3} {r:>7.3} {f1:>7.3}", items.len());
+        println!(
+            "{name:<48} {:>7} {in_registry:>8} {predicted:>9} {p:>7.3} {r:>7.3} {f1:>7.3}",
+            items.len()
+        );
     }
 
     // Speed: one thread, every gold string, repeated for at least two seconds.
@@ -114,7 +181,22 @@ fn main() {
     let per_second = strings_matched as f64 / started.elapsed().as_secs_f64();
     println!();
     println!("# Speed (one thread)");
-    println!("strings per second      {per_second:.0} (target 20,000: {:.1}x)", per_second / 20000.0);
+    println!(
+        "strings per second      {per_second:.0} (target 20,000: {:.1}x)",
+        per_second / 20000.0
+    );
+}
+
+/// How a predicted organisation relates to a gold one, for the verbose listing.
+fn relation_between(registry: &Registry, got: &str, gold: &str) -> Option<&'static str> {
+    if got == gold {
+        return Some("gold");
+    }
+    let org = registry.get(got)?;
+    org.relationships
+        .iter()
+        .find(|r| r.ror == gold)
+        .map(|r| r.kind.as_str())
 }
 
 fn norm(id: &str) -> String {

@@ -14,7 +14,7 @@ use crate::normalize::{GENERIC, name_key, tokenize};
 use crate::organization::{NameKind, Organization, Status};
 
 /// Bumped whenever the file layout changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -41,16 +41,34 @@ pub struct RegistryMeta {
 struct RegistryFile {
     meta: RegistryMeta,
     organizations: Vec<Organization>,
-    /// `(normalised name, organisation index, how the name is used)`, computed at import so that
-    /// loading does not re-normalise every name.
-    name_keys: Vec<(String, u32, NameKind)>,
+    /// `(normalised name, organisation index, how the name is used, which form of it)`, computed at
+    /// import so that loading does not re-normalise every name.
+    name_keys: Vec<NameKey>,
 }
+
+type NameKey = (String, u32, NameKind, NameForm);
+
+/// Which form of a ROR name an index key holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub(crate) enum NameForm {
+    /// The name as ROR writes it.
+    Full,
+    /// Without a trailing parenthesis that is not a country: "Wellcome Sanger Institute (Hinxton)".
+    WithoutQualifier,
+    /// Without a trailing "(Country)": "Pfizer (United States)" is "Pfizer" only where the string names
+    /// that country, because ROR has a Pfizer for many countries.
+    WithoutCountry(CountryCode),
+}
+
+/// An ISO 3166-1 alpha-2 code in two bytes.
+pub(crate) type CountryCode = [u8; 2];
 
 /// One indexed name of one organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct NameEntry {
     pub org: u32,
     pub kind: NameKind,
+    pub form: NameForm,
 }
 
 /// The loaded registry: organisations, and the lookups the matcher needs.
@@ -65,6 +83,8 @@ pub struct Registry {
     acronyms: FxHashMap<String, Vec<u32>>,
     /// Hashes of the normalised city names of all organisations.
     cities: FxHashSet<u64>,
+    /// The canonical tokens of each organisation's cities, by organisation index.
+    city_keys: Vec<Vec<Vec<String>>>,
     /// Number of words of the longest indexed name, which bounds the windows worth looking up.
     pub(crate) longest_name: usize,
 }
@@ -89,12 +109,12 @@ impl Registry {
         Registry::build(meta, orgs, name_keys)
     }
 
-    fn build(meta: RegistryMeta, orgs: Vec<Organization>, name_keys: Vec<(String, u32, NameKind)>) -> Registry {
+    fn build(meta: RegistryMeta, orgs: Vec<Organization>, name_keys: Vec<NameKey>) -> Registry {
         let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
         let mut names: FxHashMap<u64, Vec<NameEntry>> = FxHashMap::default();
         let mut longest_name = 0;
         let mut ids = Vec::new();
-        for (key, org, kind) in &name_keys {
+        for (key, org, kind, form) in &name_keys {
             ids.clear();
             for word in key.split(' ') {
                 let next = vocab.len() as u32;
@@ -102,18 +122,31 @@ impl Registry {
             }
             longest_name = longest_name.max(ids.len());
             let entries = names.entry(hash_ids(&ids)).or_default();
+            // Keys are sorted, so the first entry of an organisation is its strongest kind and form.
             if !entries.iter().any(|e| e.org == *org) {
-                entries.push(NameEntry { org: *org, kind: *kind });
+                entries.push(NameEntry {
+                    org: *org,
+                    kind: *kind,
+                    form: *form,
+                });
             }
         }
         let mut acronyms: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut by_ror = FxHashMap::default();
         let mut cities = FxHashSet::default();
+        let mut city_keys = Vec::with_capacity(orgs.len());
         for (i, org) in orgs.iter().enumerate() {
+            city_keys.push(
+                org.cities
+                    .iter()
+                    .map(|c| tokenize(c).into_iter().map(|t| t.text).collect())
+                    .collect(),
+            );
             by_ror.insert(org.ror.clone(), i as u32);
             for name in &org.names {
-                if name.kinds.contains(&NameKind::Acronym) {
-                    let acronym: String = name.value.chars().filter(|c| c.is_alphanumeric()).collect();
+                if name.kinds.contains(&NameKind::Acronym) || is_short_name(&name.value) {
+                    let acronym: String =
+                        name.value.chars().filter(|c| c.is_alphanumeric()).collect();
                     if acronym.chars().count() >= 2 {
                         let list = acronyms.entry(acronym.to_uppercase()).or_default();
                         if !list.contains(&(i as u32)) {
@@ -124,7 +157,11 @@ impl Registry {
             }
             for city in &org.cities {
                 let key = name_key(city);
-                if let Some(ids) = key.split(' ').map(|w| vocab.get(w).copied()).collect::<Option<Vec<u32>>>() {
+                if let Some(ids) = key
+                    .split(' ')
+                    .map(|w| vocab.get(w).copied())
+                    .collect::<Option<Vec<u32>>>()
+                {
                     cities.insert(hash_ids(&ids));
                 } else {
                     // A city word that no name uses: give it an id so the city can still be recognised.
@@ -139,7 +176,17 @@ impl Registry {
                 }
             }
         }
-        Registry { meta, orgs, by_ror, vocab, names, acronyms, cities, longest_name }
+        Registry {
+            meta,
+            orgs,
+            by_ror,
+            vocab,
+            names,
+            acronyms,
+            cities,
+            city_keys,
+            longest_name,
+        }
     }
 
     /// Writes the registry into `dir` (created if needed): the index and a readable description.
@@ -169,15 +216,18 @@ impl Registry {
         let path = dir.join(INDEX_FILE);
         let bytes = fs::read(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                RegistryError::NotARegistry { path: dir.to_path_buf() }
+                RegistryError::NotARegistry {
+                    path: dir.to_path_buf(),
+                }
             } else {
                 RegistryError::io(&path, e)
             }
         })?;
-        let file: RegistryFile = postcard::from_bytes(&bytes).map_err(|e| RegistryError::Index {
-            path: path.clone(),
-            message: format!("unreadable index ({e}); re-run `tandem registry import`"),
-        })?;
+        let file: RegistryFile =
+            postcard::from_bytes(&bytes).map_err(|e| RegistryError::Index {
+                path: path.clone(),
+                message: format!("unreadable index ({e}); re-run `tandem registry import`"),
+            })?;
         if file.meta.format_version != FORMAT_VERSION {
             return Err(RegistryError::Index {
                 path,
@@ -187,7 +237,11 @@ impl Registry {
                 ),
             });
         }
-        Ok(Registry::build(file.meta, file.organizations, file.name_keys))
+        Ok(Registry::build(
+            file.meta,
+            file.organizations,
+            file.name_keys,
+        ))
     }
 
     /// The index file inside `dir`.
@@ -216,6 +270,14 @@ impl Registry {
     pub fn get(&self, ror: &str) -> Option<&Organization> {
         let ror = normalize_ror(ror)?;
         self.by_ror.get(&ror).map(|&i| &self.orgs[i as usize])
+    }
+
+    pub(crate) fn city_keys(&self, org: u32) -> &[Vec<String>] {
+        &self.city_keys[org as usize]
+    }
+
+    pub(crate) fn index_of(&self, ror: &str) -> Option<u32> {
+        self.by_ror.get(ror).copied()
     }
 
     pub(crate) fn org(&self, index: u32) -> &Organization {
@@ -278,10 +340,10 @@ impl Registry {
     }
 }
 
-/// The names worth indexing: every display name, label and alias (and the same without a trailing
-/// parenthesis, as in "Pfizer (United States)"), leaving out names made only of generic words and
-/// names that are just a country.
-fn compute_name_keys(orgs: &[Organization]) -> Vec<(String, u32, NameKind)> {
+/// The names worth indexing: every display name, label and alias, and the same without a trailing
+/// parenthesis ("Pfizer (United States)" is also "Pfizer", where the country agrees), leaving out names
+/// made only of generic words and names that are just a country.
+fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
     let mut keys = Vec::with_capacity(orgs.len() * 4);
     for (i, org) in orgs.iter().enumerate() {
         if org.status == Status::Withdrawn {
@@ -297,26 +359,65 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<(String, u32, NameKind)> {
             } else {
                 continue;
             };
-            let mut variants = vec![name.value.as_str()];
-            if let Some(open) = name.value.find(" (")
-                && name.value.trim_end().ends_with(')')
+            let mut variants = vec![(name.value.as_str(), NameForm::Full)];
+            let trimmed = name.value.trim_end();
+            if let Some(open) = trimmed.rfind(" (")
+                && trimmed.ends_with(')')
             {
-                variants.push(&name.value[..open]);
+                let qualifier = &trimmed[open + 2..trimmed.len() - 1];
+                let form = match tandem_countries::country_code_for_name(qualifier) {
+                    Some(code) => NameForm::WithoutCountry(code_bytes(code)),
+                    None => NameForm::WithoutQualifier,
+                };
+                variants.push((&trimmed[..open], form));
             }
-            for variant in variants {
+            for (variant, form) in variants {
+                if is_short_name(variant) {
+                    // "CA", "UCL", "MIT": matched as acronyms, with their stricter checks.
+                    continue;
+                }
                 let tokens = tokenize(variant);
                 if tokens.is_empty() || tokens.iter().all(|t| GENERIC.contains(t.text.as_str())) {
                     continue;
                 }
-                if tandem_countries::country_code_for_name(variant).is_some() {
+                let key = tokens
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                // A name that is only a country ("SRL (Japan)" once "SRL" is dropped as a legal form)
+                // would match every address in that country.
+                if tandem_countries::country_code_for_name(variant).is_some()
+                    || tandem_countries::country_code_for_name(&key).is_some()
+                {
                     continue;
                 }
-                let key = tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
-                keys.push((key, i as u32, kind));
+                keys.push((key, i as u32, kind, form));
             }
         }
     }
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// A name of one short word, or one word in capitals: an acronym whatever ROR calls it.
+fn is_short_name(name: &str) -> bool {
+    let name = name.trim();
+    let letters = name.chars().filter(|c| c.is_alphanumeric()).count();
+    !name.contains(' ')
+        && (letters <= 3
+            || (letters <= 8
+                && name
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase)))
+}
+
+pub(crate) fn code_bytes(code: &str) -> CountryCode {
+    let b = code.as_bytes();
+    [
+        b.first().copied().unwrap_or(b' '),
+        b.get(1).copied().unwrap_or(b' '),
+    ]
 }

@@ -14,7 +14,7 @@ mod ror;
 
 use std::path::{Path, PathBuf};
 
-pub use import::{ImportReject, Imported, import_file, import_files};
+pub use import::{ImportProgress, ImportReject, Imported, import_file, import_files};
 pub use index::{FORMAT_VERSION, INDEX_FILE, META_FILE, Registry, RegistryMeta};
 pub use matcher::{AffiliationMatcher, Ambiguity, MatchKind, MatchResult, OrganizationMatch};
 pub use normalize::{Token, name_key, tokenize};
@@ -39,18 +39,30 @@ pub enum RegistryError {
 
 impl RegistryError {
     fn io(path: &Path, source: std::io::Error) -> RegistryError {
-        RegistryError::Io { path: path.display().to_string(), source }
+        RegistryError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
 
     fn io_label(label: &str, source: std::io::Error) -> RegistryError {
-        RegistryError::Io { path: label.to_string(), source }
+        RegistryError::Io {
+            path: label.to_string(),
+            source,
+        }
     }
 
     fn format(path: &Path, message: String) -> RegistryError {
-        RegistryError::Format { path: path.display().to_string(), message }
+        RegistryError::Format {
+            path: path.display().to_string(),
+            message,
+        }
     }
 
     fn format_label(label: &str, message: String) -> RegistryError {
-        RegistryError::Format { path: label.to_string(), message }
+        RegistryError::Format {
+            path: label.to_string(),
+            message,
+        }
     }
 }

@@ -2,13 +2,23 @@
 //! normalise them, look them up among names, labels, aliases and acronyms, require agreement with the
 //! country (and use the city to choose between namesakes), prefer the most specific match, and return
 //! every organisation the string names.
+//!
+//! A string is first cut into addresses at `;` (an address ends where a country is named), and each
+//! address into parts at commas, brackets, slashes and spaced dashes. Every run of words in a part, and
+//! every run of two or three adjacent parts, is looked up among the indexed names (exact after
+//! normalisation, so "Univ Calif Berkeley" meets "University of California, Berkeley"). A candidate
+//! must agree with the country the address names; among namesakes the city, the status and the kind of
+//! name decide. The longest match wins over any match inside it. Each address then yields its main
+//! organisation (the one a reader would name: a whole part rather than words inside one, a university
+//! rather than its department, the later part as in ROR's single-search strategy) and any other
+//! organisation named by a whole part that is not part of the main one.
 
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 
-use crate::index::{NameEntry, Registry, hash_ids};
-use crate::normalize::{Token, tokenize};
-use crate::organization::{NameKind, Organization, Status};
+use crate::index::{NameEntry, NameForm, Registry, code_bytes, hash_ids};
+use crate::normalize::{GENERIC, Token, tokenize};
+use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// How an organisation was recognised, from strongest to weakest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -18,9 +28,9 @@ pub enum MatchKind {
     WholePart,
     /// Two or three adjacent parts together are one of its names ("University of California, Berkeley").
     AdjacentParts,
-    /// One of its names is inside a part whose other words name no other organisation.
+    /// One of its names is inside a longer part.
     InsidePart,
-    /// A part is one of its acronyms, in capitals, and the country agrees.
+    /// A part is one of its acronyms, in capitals, and the country and city agree.
     Acronym,
 }
 
@@ -35,22 +45,26 @@ impl MatchKind {
         }
     }
 
-    fn rank(self) -> u8 {
-        match self {
-            MatchKind::WholePart => 0,
-            MatchKind::AdjacentParts => 1,
-            MatchKind::InsidePart => 2,
-            MatchKind::Acronym => 3,
-        }
-    }
-
     /// In words, for `tandem match`.
     pub fn describe(self) -> &'static str {
         match self {
             MatchKind::WholePart => "a whole part of the string is one of its names",
-            MatchKind::AdjacentParts => "adjacent parts of the string together are one of its names",
+            MatchKind::AdjacentParts => {
+                "adjacent parts of the string together are one of its names"
+            }
             MatchKind::InsidePart => "one of its names appears inside a part of the string",
-            MatchKind::Acronym => "a part of the string is its acronym, and the country agrees",
+            MatchKind::Acronym => {
+                "a part of the string is its acronym, and the country and city agree"
+            }
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::WholePart => "whole_part",
+            MatchKind::AdjacentParts => "adjacent_parts",
+            MatchKind::InsidePart => "inside_part",
+            MatchKind::Acronym => "acronym",
         }
     }
 }
@@ -67,12 +81,20 @@ pub struct OrganizationMatch {
     pub confidence: f64,
     /// The part of the input that matched, as written.
     pub substring: String,
+    /// Byte range of `substring` in the input.
+    pub start: usize,
+    pub end: usize,
     pub kind: MatchKind,
     /// The name it matched, as ROR writes it.
     pub matched_name: String,
     pub name_kind: NameKind,
+    /// True when the organisation's country is the one the address names; `None` when the address
+    /// names no country.
+    pub country_agrees: Option<bool>,
     /// True when the string names the organisation's city.
     pub city_agrees: bool,
+    /// True for the main organisation of its address; false for another one named beside it.
+    pub primary: bool,
 }
 
 /// A part of the string that names several organisations the matcher could not choose between.
@@ -86,38 +108,159 @@ pub struct Ambiguity {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchResult {
     pub input: String,
-    /// The country the string names (ISO 3166-1 alpha-2), from the country resolver.
+    /// The country the string names (ISO 3166-1 alpha-2), from the country resolver: the first one when
+    /// the string holds several addresses.
     pub country: Option<&'static str>,
+    /// The main organisation of each address: what the string is an affiliation *of*.
     pub matches: Vec<OrganizationMatch>,
+    /// Other organisations an address names in a part of their own beside its main one ("Howard Hughes
+    /// Medical Institute, Massachusetts Institute of Technology"), not units or parents of it. ROR's
+    /// gold sets credit one organisation per address, so these are kept apart.
+    pub also_named: Vec<OrganizationMatch>,
     pub ambiguous: Vec<Ambiguity>,
 }
 
 /// Matches affiliation strings against a loaded [`Registry`]. Cheap to create; `Sync`, so one can
 /// serve many threads.
+///
+/// ```no_run
+/// # fn main() -> Result<(), tandem_registry::RegistryError> {
+/// let registry = tandem_registry::Registry::load(std::path::Path::new("ror"))?;
+/// let matcher = tandem_registry::AffiliationMatcher::new(&registry);
+/// let result = matcher.match_affiliation("Univ Oxford, Dept Phys, Oxford OX1 3PU, England");
+/// for m in &result.matches {
+///     println!("{} {} {:.2} {:?}", m.ror, m.name, m.confidence, m.substring);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub struct AffiliationMatcher<'r> {
     registry: &'r Registry,
 }
 
-/// Words that say a part names an organisation of its own: when a name is found inside a part that
-/// also holds one of these outside the name, the part is about another body and no guess is made.
-const ORGANIZATION_WORDS: &[&str] =
-    &["univ", "inst", "hosp", "coll", "ctr", "lab", "acad", "fdn", "clin", "company", "agcy", "minist", "council"];
+/// Canonical words that make a name the name of a body of its own (a university, an institute...):
+/// such a name inside a longer part is worth a match.
+const BODY_WORDS: &[&str] = &[
+    "univ", "inst", "hosp", "coll", "ctr", "lab", "acad", "fdn", "clin", "agcy", "minist",
+    "council", "observ", "mus", "polytech", "sch",
+];
 
-struct Part<'s> {
-    text: &'s str,
-    /// Byte offset of `text` in the input.
-    offset: usize,
+/// Words for parts of an organisation: a name preceded by one of these ("Department of Physics,
+/// Tohoku University") starts where it seems to.
+const UNIT_WORDS: &[&str] = &[
+    "dept",
+    "div",
+    "division",
+    "fac",
+    "sch",
+    "unit",
+    "program",
+    "programme",
+    "section",
+    "grp",
+    "group",
+    "lab",
+    "ctr",
+    "inst",
+    "coll",
+    "hosp",
+    "clin",
+    "service",
+    "branch",
+    "core",
+    "chair",
+    "team",
+    "platform",
+    "facility",
+    "office",
+];
+
+/// Words that open the name of a unit rather than of a body ("Department of Mathematical Sciences").
+const UNIT_NAME_WORDS: &[&str] = &[
+    "dept",
+    "div",
+    "division",
+    "section",
+    "unit",
+    "program",
+    "programme",
+    "fac",
+    "chair",
+    "grp",
+    "group",
+    "team",
+    "service",
+    "branch",
+    "core",
+    "platform",
+    "office",
+];
+
+/// Unknown word: not part of any indexed name.
+const UNKNOWN: u32 = u32::MAX;
+
+struct Part {
+    /// Byte range of the part in the input.
+    start: usize,
     tokens: Vec<Token>,
-    ids: Vec<Option<u32>>,
+    /// Vocabulary ids of the tokens (`UNKNOWN` where no name uses the word).
+    ids: Vec<u32>,
+    /// Index of the first token that is not a footnote number, and one past the last.
+    core: (usize, usize),
+    /// Whether the part's text is in capitals and short: a candidate acronym.
+    acronym: Option<String>,
 }
 
+/// Where a candidate sits: (first part, first token) to (last part, token end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Span {
+    first_part: usize,
+    first_token: usize,
+    last_part: usize,
+    end_token: usize,
+}
+
+impl Span {
+    fn contains(&self, other: &Span) -> bool {
+        (other.first_part, other.first_token) >= (self.first_part, self.first_token)
+            && (other.last_part, other.end_token) <= (self.last_part, self.end_token)
+    }
+
+    fn overlaps(&self, other: &Span) -> bool {
+        (self.first_part, self.first_token) < (other.last_part, other.end_token)
+            && (other.first_part, other.first_token) < (self.last_part, self.end_token)
+    }
+}
+
+#[derive(Clone)]
 struct Candidate {
     org: u32,
     name_kind: NameKind,
+    form: NameForm,
     kind: MatchKind,
-    /// Which parts and tokens the match covers: (first part, first token) to (last part, end token).
-    span: (usize, usize, usize, usize),
-    substring: String,
+    span: Span,
+    /// Words covered.
+    len: usize,
+    /// Byte range in the input.
+    start: usize,
+    end: usize,
+}
+
+/// A candidate that survived the country and namesake checks.
+struct Accepted {
+    candidate: Candidate,
+    country_agrees: Option<bool>,
+    city_agrees: bool,
+}
+
+/// The country an address names, and where: the span of the words that name it, if the matcher found
+/// them itself.
+struct AddressCountry {
+    code: Option<&'static str>,
+    /// True when the resolver found it; false for the matcher's looser reading of a trailing name.
+    strict: bool,
+    /// Token range in the last part where a loose country was read.
+    loose_at: Option<(usize, usize, usize)>,
 }
 
 impl<'r> AffiliationMatcher<'r> {
@@ -131,41 +274,128 @@ impl<'r> AffiliationMatcher<'r> {
 
     /// Finds the organisations named in `affiliation`.
     pub fn match_affiliation(&self, affiliation: &str) -> MatchResult {
-        let country = tandem_countries::resolve_countries(affiliation).into_iter().next();
-        let mut result = MatchResult { input: affiliation.to_string(), country, matches: Vec::new(), ambiguous: Vec::new() };
+        let mut result = MatchResult {
+            input: affiliation.to_string(),
+            country: None,
+            matches: Vec::new(),
+            also_named: Vec::new(),
+            ambiguous: Vec::new(),
+        };
+        // Addresses: ';' separates them, but some strings also use it between the parts of one
+        // address; an address ends at a segment that names a country.
         let mut offset = 0;
-        // Several addresses in one string are separated by ';' and each has its own country.
-        for address in affiliation.split(';') {
-            let address_country = tandem_countries::resolve_country(address).or(country);
-            self.match_address(affiliation, address, offset, address_country, &mut result);
-            offset += address.len() + 1;
+        let mut address_start = 0;
+        let mut addresses: Vec<(usize, usize, Option<&'static str>)> = Vec::new();
+        for segment in affiliation.split(';') {
+            let end = offset + segment.len();
+            if let Some(code) = tandem_countries::resolve_country(segment) {
+                addresses.push((address_start, end, Some(code)));
+                address_start = end + 1;
+            }
+            offset = end + 1;
+        }
+        if address_start < affiliation.len() {
+            let rest = &affiliation[address_start..];
+            if rest.trim().is_empty() {
+                // Nothing after the last country.
+            } else {
+                addresses.push((address_start, affiliation.len(), None));
+            }
+        }
+        let only_country = {
+            let mut codes = addresses.iter().filter_map(|a| a.2);
+            let first = codes.next();
+            if codes.all(|c| Some(c) == first) {
+                first
+            } else {
+                None
+            }
+        };
+        result.country = addresses.iter().find_map(|a| a.2);
+        for (start, end, code) in addresses {
+            // A trailing piece without a country takes the string's country when there is only one.
+            let code = code.or(only_country);
+            self.match_address(affiliation, start, end, code, &mut result);
         }
         // The same organisation found twice keeps its strongest match.
-        result.matches.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         let mut seen = FxHashSet::default();
-        result.matches.retain(|m| seen.insert(m.ror.clone()));
+        let mut matches = std::mem::take(&mut result.matches);
+        matches.sort_by(|a, b| {
+            b.primary
+                .cmp(&a.primary)
+                .then(b.confidence.total_cmp(&a.confidence))
+        });
+        matches.retain(|m| seen.insert(m.ror.clone()));
+        result.matches = matches;
+        let mut also_named = std::mem::take(&mut result.also_named);
+        also_named.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        also_named.retain(|m| seen.insert(m.ror.clone()));
+        result.also_named = also_named;
         result
     }
 
-    fn match_address(&self, input: &str, address: &str, base: usize, country: Option<&str>, result: &mut MatchResult) {
-        let parts = self.split_parts(address, base);
+    fn match_address(
+        &self,
+        input: &str,
+        start: usize,
+        end: usize,
+        country: Option<&'static str>,
+        result: &mut MatchResult,
+    ) {
+        let parts = self.split_parts(input, start, end);
         if parts.is_empty() {
             return;
         }
-        let all_tokens: Vec<&str> = parts.iter().flat_map(|p| p.tokens.iter().map(|t| t.text.as_str())).collect();
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let longest = self.registry.longest_name.max(1);
+        let country = match country {
+            Some(code) => AddressCountry {
+                code: Some(code),
+                strict: true,
+                loose_at: None,
+            },
+            None => self.loose_country(input, &parts),
+        };
+        let candidates = self.candidates(&parts);
+        let all_tokens: Vec<&str> = parts
+            .iter()
+            .flat_map(|p| p.tokens.iter().map(|t| t.text.as_str()))
+            .collect();
+        let accepted = self.accept(input, candidates, &parts, &country, &all_tokens, result);
+        self.choose(input, accepted, &parts, &country, result);
+    }
 
+    /// Every name, run of adjacent parts and acronym in the address.
+    fn candidates(&self, parts: &[Part]) -> Vec<Candidate> {
+        let mut candidates = Vec::new();
+        let longest = self.registry.longest_name.max(1);
+        let mut push = |entries: &[NameEntry],
+                        kind: MatchKind,
+                        span: Span,
+                        len: usize,
+                        start: usize,
+                        end: usize| {
+            for e in entries {
+                candidates.push(Candidate {
+                    org: e.org,
+                    name_kind: e.kind,
+                    form: e.form,
+                    kind,
+                    span,
+                    len,
+                    start,
+                    end,
+                });
+            }
+        };
         for (pi, part) in parts.iter().enumerate() {
             let n = part.tokens.len();
-            // Names inside one part, longest windows first.
-            for start in 0..n {
-                for end in (start + 1..=n.min(start + longest)).rev() {
-                    let Some(ids) = part.ids[start..end].iter().copied().collect::<Option<Vec<u32>>>() else {
-                        continue;
-                    };
-                    let whole = start == 0 && end == n;
-                    let hash = hash_ids(&ids);
+            for first in 0..n {
+                if part.ids[first] == UNKNOWN {
+                    continue;
+                }
+                let mut last = first;
+                while last < n && last - first < longest && part.ids[last] != UNKNOWN {
+                    last += 1;
+                    let hash = hash_ids(&part.ids[first..last]);
                     let entries = self.registry.names_for(hash);
                     if entries.is_empty() {
                         continue;
@@ -174,34 +404,41 @@ impl<'r> AffiliationMatcher<'r> {
                     if self.registry.is_city(hash) {
                         continue;
                     }
+                    let whole = first <= part.core.0 && last >= part.core.1;
                     let kind = if whole {
                         MatchKind::WholePart
                     } else {
-                        if end - start < 2 {
-                            continue;
-                        }
-                        let others_name_a_body = part.tokens[..start]
-                            .iter()
-                            .chain(&part.tokens[end..])
-                            .any(|t| ORGANIZATION_WORDS.contains(&t.text.as_str()));
-                        if others_name_a_body {
-                            continue;
-                        }
                         MatchKind::InsidePart
                     };
-                    let substring = slice(input, part.offset + part.tokens[start].start, part.offset + part.tokens[end - 1].end);
-                    push_candidates(&mut candidates, entries, kind, (pi, start, pi, end), substring);
+                    // Inside a longer part, one word ("Google" in "Google AI") is too little.
+                    if kind == MatchKind::InsidePart && last - first < 2 {
+                        continue;
+                    }
+                    let span = Span {
+                        first_part: pi,
+                        first_token: first,
+                        last_part: pi,
+                        end_token: last,
+                    };
+                    let (s, e) = (
+                        part.start + part.tokens[first].start,
+                        part.start + part.tokens[last - 1].end,
+                    );
+                    push(entries, kind, span, last - first, s, e);
                 }
             }
             // Two or three adjacent whole parts.
             for extra in 1..=2 {
-                let last = pi + extra;
-                if last >= parts.len() {
+                let last_part = pi + extra;
+                if last_part >= parts.len() {
                     break;
                 }
-                let ids: Option<Vec<u32>> = parts[pi..=last].iter().flat_map(|p| p.ids.iter().copied()).collect();
-                let Some(ids) = ids else { continue };
-                if ids.is_empty() || ids.len() > longest {
+                let group = &parts[pi..=last_part];
+                let ids: Vec<u32> = group
+                    .iter()
+                    .flat_map(|p| p.ids[p.core.0..p.core.1].iter().copied())
+                    .collect();
+                if ids.is_empty() || ids.len() > longest || ids.contains(&UNKNOWN) {
                     continue;
                 }
                 let hash = hash_ids(&ids);
@@ -209,110 +446,318 @@ impl<'r> AffiliationMatcher<'r> {
                 if entries.is_empty() || self.registry.is_city(hash) {
                     continue;
                 }
-                let first_tok = parts[pi].tokens.first();
-                let last_tok = parts[last].tokens.last();
-                if let (Some(f), Some(l)) = (first_tok, last_tok) {
-                    let substring = slice(input, parts[pi].offset + f.start, parts[last].offset + l.end);
-                    let end = parts[last].tokens.len();
-                    push_candidates(&mut candidates, entries, MatchKind::AdjacentParts, (pi, 0, last, end), substring);
-                }
+                let (first, last) = (&parts[pi], &parts[last_part]);
+                let span = Span {
+                    first_part: pi,
+                    first_token: first.core.0,
+                    last_part,
+                    end_token: last.core.1,
+                };
+                let s = first.start + first.tokens[first.core.0].start;
+                let e = last.start + last.tokens[last.core.1 - 1].end;
+                push(entries, MatchKind::AdjacentParts, span, ids.len(), s, e);
             }
-            // Acronyms: a whole part in capitals, only where the country is known.
-            if country.is_some() {
-                let letters: String = part.text.chars().filter(|c| c.is_alphanumeric()).collect();
-                let is_acronym = (2..=10).contains(&letters.chars().count())
-                    && letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                    && letters.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
-                    && !part.text.trim().contains(' ');
-                if is_acronym {
-                    let orgs = self.registry.acronym(&letters);
-                    let entries: Vec<NameEntry> = orgs.iter().map(|&org| NameEntry { org, kind: NameKind::Acronym }).collect();
-                    let substring = part.text.trim().to_string();
-                    push_candidates(&mut candidates, &entries, MatchKind::Acronym, (pi, 0, pi, part.tokens.len()), substring);
-                }
+            if let Some(letters) = &part.acronym {
+                let entries: Vec<NameEntry> = self
+                    .registry
+                    .acronym(letters)
+                    .iter()
+                    .map(|&org| NameEntry {
+                        org,
+                        kind: NameKind::Acronym,
+                        form: NameForm::Full,
+                    })
+                    .collect();
+                let span = Span {
+                    first_part: pi,
+                    first_token: 0,
+                    last_part: pi,
+                    end_token: part.tokens.len(),
+                };
+                let (s, e) = (
+                    part.start + part.tokens[0].start,
+                    part.start + part.tokens[part.tokens.len() - 1].end,
+                );
+                push(&entries, MatchKind::Acronym, span, part.tokens.len(), s, e);
             }
         }
-
-        self.choose(candidates, country, &all_tokens, result);
+        candidates
     }
 
-    /// Applies the country and city checks to each matched substring, then keeps the most specific.
-    fn choose(&self, candidates: Vec<Candidate>, country: Option<&str>, all_tokens: &[&str], result: &mut MatchResult) {
-        // Group the candidates by the substring (span) they came from.
-        let mut spans: Vec<(usize, usize, usize, usize)> = candidates.iter().map(|c| c.span).collect();
-        spans.sort_unstable();
-        spans.dedup();
-        let mut accepted: Vec<(Candidate, bool)> = Vec::new();
-        for span in spans {
-            let mut group: Vec<&Candidate> = candidates.iter().filter(|c| c.span == span).collect();
-            let kind = group[0].kind;
-            if let Some(country) = country {
-                group.retain(|c| self.registry.org(c.org).country_code.as_deref() == Some(country));
-            } else if kind != MatchKind::WholePart && kind != MatchKind::AdjacentParts {
-                // Without a country only a whole part that is a name is trusted.
-                continue;
+    /// Applies the country, city and namesake checks to the candidates of each matched run of words.
+    fn accept(
+        &self,
+        input: &str,
+        mut candidates: Vec<Candidate>,
+        parts: &[Part],
+        country: &AddressCountry,
+        all_tokens: &[&str],
+        result: &mut MatchResult,
+    ) -> Vec<Accepted> {
+        candidates.sort_by_key(|c| (c.span, kind_rank(c.kind)));
+        let mut accepted = Vec::new();
+        let mut i = 0;
+        while i < candidates.len() {
+            let (span, kind) = (candidates[i].span, candidates[i].kind);
+            let mut j = i;
+            while j < candidates.len() && candidates[j].span == span && candidates[j].kind == kind {
+                j += 1;
             }
+            let group_all = &candidates[i..j];
+            i = j;
+            // The country counts unless its words are inside this very match ("University of Georgia").
+            let code = match country.loose_at {
+                Some((part, first, end))
+                    if span.last_part == part
+                        && span.end_token > first
+                        && span.first_token < end =>
+                {
+                    None
+                }
+                _ => country.code,
+            };
+            let mut group: Vec<&Candidate> = group_all
+                .iter()
+                .filter(|c| {
+                    let org_country = self.registry.org(c.org).country_code.as_deref();
+                    match (code, c.form) {
+                        (Some(code), NameForm::WithoutCountry(qualifier)) => {
+                            qualifier == code_bytes(code) && same_region(org_country, code)
+                        }
+                        (None, NameForm::WithoutCountry(_)) => false,
+                        (Some(code), _) => same_region(org_country, code),
+                        (None, _) => true,
+                    }
+                })
+                .collect();
             if group.is_empty() {
                 continue;
             }
-            let city_agrees = |c: &Candidate| city_in(self.registry.org(c.org), all_tokens);
+            if code.is_none() && !self.trusted_without_country(group[0], parts) {
+                continue;
+            }
+            if kind == MatchKind::InsidePart
+                && code.is_none()
+                && continues_to_the_left(&parts[span.first_part], span.first_token)
+            {
+                continue;
+            }
+            let city_agrees = |c: &Candidate| self.city_in(c.org, all_tokens);
             if group.len() > 1 {
-                let in_city: Vec<&Candidate> = group.iter().copied().filter(|c| city_agrees(c)).collect();
+                let in_city: Vec<&Candidate> =
+                    group.iter().copied().filter(|c| city_agrees(c)).collect();
                 if !in_city.is_empty() {
                     group = in_city;
                 }
             }
             if group.len() > 1 {
-                let active: Vec<&Candidate> =
-                    group.iter().copied().filter(|c| self.registry.org(c.org).status == Status::Active).collect();
+                let active: Vec<&Candidate> = group
+                    .iter()
+                    .copied()
+                    .filter(|c| self.registry.org(c.org).status == Status::Active)
+                    .collect();
                 if !active.is_empty() {
                     group = active;
                 }
             }
             if group.len() > 1 {
-                let best = group.iter().map(|c| name_rank(c.name_kind)).min().unwrap_or(0);
-                group.retain(|c| name_rank(c.name_kind) == best);
+                let best = group
+                    .iter()
+                    .map(|c| (name_rank(c.name_kind), form_rank(c.form)))
+                    .min()
+                    .unwrap_or((0, 0));
+                group.retain(|c| (name_rank(c.name_kind), form_rank(c.form)) == best);
             }
             if group.len() > 1 {
+                // Namesakes where one is the parent of all the others: the string names the parent.
+                let parent = group.iter().find(|p| {
+                    let p_ror = &self.registry.org(p.org).ror;
+                    group.iter().all(|c| {
+                        c.org == p.org || self.registry.org(c.org).parents().any(|r| r == p_ror)
+                    })
+                });
+                if let Some(parent) = parent {
+                    group = vec![*parent];
+                }
+            }
+            if group.len() > 1 {
+                if kind == MatchKind::Acronym {
+                    // Acronyms are shared widely; only a unique one counts, and listing the rest helps
+                    // no one.
+                    continue;
+                }
                 result.ambiguous.push(Ambiguity {
-                    substring: group[0].substring.clone(),
-                    candidates: group.iter().map(|c| self.registry.org(c.org).ror_url()).collect(),
+                    substring: slice(input, group[0].start, group[0].end),
+                    candidates: group
+                        .iter()
+                        .map(|c| self.registry.org(c.org).ror_url())
+                        .collect(),
                 });
                 continue;
             }
-            if kind == MatchKind::Acronym && !city_agrees(group[0]) {
-                // An acronym alone is weak evidence; it must be unique in the country (checked above)
-                // and the string must name the organisation's city.
-                continue;
+            let mut chosen = group[0].clone();
+            // A name shared by a university system and its campuses ("University of California"):
+            // the campus whose city the string names, or no guess.
+            if chosen.kind != MatchKind::Acronym && is_system(self.registry.org(chosen.org)) {
+                let org = self.registry.org(chosen.org);
+                let campuses: Vec<u32> = org
+                    .children()
+                    .filter_map(|r| self.registry.index_of(r))
+                    .filter(|&i| {
+                        let campus = self.registry.org(i);
+                        campus.cities.iter().all(|c| !org.cities.contains(c))
+                            && campus.types.iter().any(|t| t == "education")
+                            && self.city_in(i, all_tokens)
+                            && code.is_none_or(|code| {
+                                same_region(campus.country_code.as_deref(), code)
+                            })
+                    })
+                    .collect();
+                if let [campus] = campuses[..] {
+                    chosen.org = campus;
+                    chosen.name_kind = NameKind::Alias;
+                } else if chosen.name_kind != NameKind::Display {
+                    result.ambiguous.push(Ambiguity {
+                        substring: slice(input, chosen.start, chosen.end),
+                        candidates: org
+                            .children()
+                            .map(|r| format!("https://ror.org/{r}"))
+                            .collect(),
+                    });
+                    continue;
+                }
             }
-            let chosen = group[0];
+            let chosen = &chosen;
             let agrees = city_agrees(chosen);
-            accepted.push((
-                Candidate {
-                    org: chosen.org,
-                    name_kind: chosen.name_kind,
-                    kind: chosen.kind,
-                    span: chosen.span,
-                    substring: chosen.substring.clone(),
-                },
-                agrees,
-            ));
-        }
-
-        // Most specific first: a longer match hides any shorter one inside it.
-        accepted.sort_by_key(|(c, _)| (std::cmp::Reverse(span_len(c.span)), c.kind.rank()));
-        let mut kept: Vec<(Candidate, bool)> = Vec::new();
-        for (candidate, agrees) in accepted {
-            if kept.iter().any(|(k, _)| contains(k.span, candidate.span)) {
+            if kind == MatchKind::Acronym && (!agrees || code.is_none()) {
+                // An acronym alone is weak evidence: it must be unique in the country and the string
+                // must name the organisation's city.
                 continue;
             }
-            kept.push((candidate, agrees));
+            accepted.push(Accepted {
+                candidate: chosen.clone(),
+                country_agrees: code.map(|_| true),
+                city_agrees: agrees,
+            });
         }
-        for (c, city_agrees) in kept {
+        accepted
+    }
+
+    /// Without a country to check, only a match that stands on its own is kept: a whole part, or a
+    /// name inside a part that is long or names a body ("Tohoku University").
+    fn trusted_without_country(&self, c: &Candidate, parts: &[Part]) -> bool {
+        match c.kind {
+            MatchKind::WholePart | MatchKind::AdjacentParts => true,
+            MatchKind::Acronym => false,
+            MatchKind::InsidePart => {
+                let part = &parts[c.span.first_part];
+                let words = &part.tokens[c.span.first_token..c.span.end_token];
+                let distinctive = words
+                    .iter()
+                    .filter(|t| !GENERIC.contains(t.text.as_str()))
+                    .count();
+                let body = words.iter().any(|t| BODY_WORDS.contains(&t.text.as_str()));
+                distinctive >= 1 && (body || words.len() >= 3)
+            }
+        }
+    }
+
+    /// Keeps the most specific matches and picks the main organisation of the address.
+    fn choose(
+        &self,
+        input: &str,
+        mut accepted: Vec<Accepted>,
+        parts: &[Part],
+        country: &AddressCountry,
+        result: &mut MatchResult,
+    ) {
+        if accepted.is_empty() {
+            return;
+        }
+        // Most specific first: a longer match hides any shorter one inside it.
+        accepted.sort_by_key(|a| {
+            (
+                std::cmp::Reverse(a.candidate.len),
+                kind_rank(a.candidate.kind),
+                a.candidate.span,
+            )
+        });
+        let mut kept: Vec<Accepted> = Vec::new();
+        for a in accepted {
+            if kept
+                .iter()
+                .any(|k| k.candidate.span.contains(&a.candidate.span))
+            {
+                continue;
+            }
+            // A shorter name overlapping a longer one ("... University Hospital" over "University
+            // Hospital ...") loses too.
+            if kept
+                .iter()
+                .any(|k| k.candidate.span.overlaps(&a.candidate.span))
+            {
+                continue;
+            }
+            kept.push(a);
+        }
+        // A unit with a generic name ("Department of Mathematical Sciences", "Institute of
+        // Pathology") belongs to some parent: without that parent or its city in the string, the
+        // name is another body's.
+        let found: Vec<u32> = kept.iter().map(|k| k.candidate.org).collect();
+        kept.retain(|k| {
+            let org = self.registry.org(k.candidate.org);
+            let first_word =
+                &parts[k.candidate.span.first_part].tokens[k.candidate.span.first_token].text;
+            let unit = UNIT_NAME_WORDS.contains(&first_word.as_str());
+            let has_parent = org.parents().next().is_some();
+            let parent_named = org.parents().any(|p| {
+                self.registry
+                    .index_of(p)
+                    .is_some_and(|i| found.contains(&i))
+            });
+            !(unit && has_parent && !parent_named && !k.city_agrees)
+        });
+        if kept.is_empty() {
+            return;
+        }
+        let mut primary = kept
+            .iter()
+            .enumerate()
+            .max_by(|(_, a), (_, b)| self.salience(a, parts).total_cmp(&self.salience(b, parts)))
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        // A unit and its parent both named: the affiliation is the parent's ("Tongji Hospital, ...,
+        // Huazhong University of Science and Technology").
+        for _ in 0..2 {
+            let org = self.registry.org(kept[primary].candidate.org);
+            let parent = kept.iter().position(|k| {
+                org.parents()
+                    .any(|p| p == self.registry.org(k.candidate.org).ror)
+            });
+            match parent {
+                Some(p) => primary = p,
+                None => break,
+            }
+        }
+        let primary_org = kept[primary].candidate.org;
+        for (i, a) in kept.into_iter().enumerate() {
+            let is_primary = i == primary;
+            if !is_primary && !self.named_beside(&a, primary_org) {
+                continue;
+            }
+            let c = &a.candidate;
             let org = self.registry.org(c.org);
             let mut confidence = c.kind.base_confidence(c.name_kind);
-            if country.is_none() {
+            if c.form != NameForm::Full {
+                confidence -= 0.05;
+            }
+            if a.country_agrees.is_none() {
                 confidence *= 0.9;
+            } else if !country.strict {
+                confidence *= 0.95;
+            }
+            if c.kind == MatchKind::InsidePart && a.city_agrees {
+                confidence += 0.05;
             }
             if org.status != Status::Active {
                 confidence *= 0.9;
@@ -323,52 +768,254 @@ impl<'r> AffiliationMatcher<'r> {
                 .find(|n| n.kinds.contains(&c.name_kind))
                 .map(|n| n.value.clone())
                 .unwrap_or_else(|| org.display_name.clone());
-            result.matches.push(OrganizationMatch {
+            let list = if is_primary {
+                &mut result.matches
+            } else {
+                &mut result.also_named
+            };
+            list.push(OrganizationMatch {
                 ror: org.ror_url(),
                 name: org.display_name.clone(),
                 country_code: org.country_code.clone(),
                 status: org.status,
-                confidence: (confidence * 100.0).round() / 100.0,
-                substring: c.substring,
+                confidence: (confidence.min(1.0) * 100.0).round() / 100.0,
+                substring: slice(input, c.start, c.end),
+                start: c.start,
+                end: c.end,
                 kind: c.kind,
                 matched_name,
                 name_kind: c.name_kind,
-                city_agrees,
+                country_agrees: a.country_agrees,
+                city_agrees: a.city_agrees,
+                primary: is_primary,
             });
         }
     }
 
-    fn split_parts<'s>(&self, address: &'s str, base: usize) -> Vec<Part<'s>> {
+    /// How strongly a match reads as the organisation the address is about (higher is more).
+    fn salience(&self, a: &Accepted, parts: &[Part]) -> f64 {
+        let c = &a.candidate;
+        let org = self.registry.org(c.org);
+        let mut score = match c.kind {
+            MatchKind::WholePart | MatchKind::AdjacentParts => 3.0,
+            MatchKind::InsidePart => 2.0,
+            MatchKind::Acronym => 1.0,
+        };
+        if matches!(c.name_kind, NameKind::Display | NameKind::Label) {
+            score += 0.25;
+        }
+        if org.types.iter().any(|t| t == "education") {
+            score += 1.0;
+        }
+        if a.city_agrees {
+            score += 0.25;
+        }
+        if org.status == Status::Active {
+            score += 0.5;
+        }
+        // Later parts name larger bodies ("Department, Institute, University").
+        score += 0.5 * c.span.last_part as f64 / parts.len().max(1) as f64;
+        score
+    }
+
+    /// Whether a second organisation in the same address is named in its own right: a whole part (or
+    /// adjacent parts) that is its display name or a label, not a unit or parent of the main one.
+    fn named_beside(&self, a: &Accepted, primary: u32) -> bool {
+        let c = &a.candidate;
+        if !matches!(c.kind, MatchKind::WholePart | MatchKind::AdjacentParts)
+            || c.form != NameForm::Full
+        {
+            return false;
+        }
+        if !matches!(c.name_kind, NameKind::Display | NameKind::Label) {
+            return false;
+        }
+        !self.related(c.org, primary)
+    }
+
+    /// True when one of the organisation's cities appears, as whole words, among the string's tokens.
+    fn city_in(&self, org: u32, tokens: &[&str]) -> bool {
+        self.registry.city_keys(org).iter().any(|city| {
+            !city.is_empty()
+                && tokens
+                    .windows(city.len())
+                    .any(|w| w.iter().zip(city).all(|(a, b)| *a == b.as_str()))
+        })
+    }
+
+    fn related(&self, a: u32, b: u32) -> bool {
+        let (oa, ob) = (self.registry.org(a), self.registry.org(b));
+        let linked = |x: &Organization, y: &Organization| {
+            x.relationships.iter().any(|r| {
+                r.ror == y.ror
+                    && matches!(
+                        r.kind,
+                        RelationKind::Parent | RelationKind::Child | RelationKind::Related
+                    )
+            })
+        };
+        linked(oa, ob) || linked(ob, oa)
+    }
+
+    /// A country the address ends with although the resolver would not commit to it: "Tohoku
+    /// University Sendai Japan". Only the last part is read, and "New ..." is a place name, not the
+    /// country ("New Mexico", "University of New England").
+    fn loose_country(&self, input: &str, parts: &[Part]) -> AddressCountry {
+        let none = AddressCountry {
+            code: None,
+            strict: false,
+            loose_at: None,
+        };
+        let Some((pi, part)) = parts.iter().enumerate().last() else {
+            return none;
+        };
+        let n = part.core.1;
+        for take in (1..=3.min(n)).rev() {
+            let first = n - take;
+            let text = slice(
+                input,
+                part.start + part.tokens[first].start,
+                part.start + part.tokens[n - 1].end,
+            );
+            if let Some(code) = tandem_countries::country_code_for_name(&text) {
+                let after_new = first > 0 && part.tokens[first - 1].text == "new";
+                if after_new || take == n && pi == 0 {
+                    return none;
+                }
+                return AddressCountry {
+                    code: Some(code),
+                    strict: false,
+                    loose_at: Some((pi, first, n)),
+                };
+            }
+        }
+        none
+    }
+
+    fn split_parts(&self, input: &str, start: usize, end: usize) -> Vec<Part> {
+        let address = &input[start..end];
         let mut parts = Vec::new();
-        let mut start = 0;
+        let mut part_start = 0;
         let bytes = address.as_bytes();
-        for i in 0..=bytes.len() {
-            let at_end = i == bytes.len();
-            if at_end || matches!(bytes[i], b',' | b'(' | b')' | b'[' | b']' | b'|' | b'\n' | b'\t') {
-                let text = &address[start..i];
+        let mut i = 0;
+        while i <= bytes.len() {
+            let (is_separator, width) = if i == bytes.len() {
+                (true, 0)
+            } else {
+                match bytes[i] {
+                    b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'|' | b'/'
+                    | b'\n' | b'\t' => (true, 1),
+                    // A dash with spaces around it separates; inside a word it does not ("Paris-Sud").
+                    b'-' if i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' ') => {
+                        (true, 1)
+                    }
+                    // En and em dashes (three bytes in UTF-8) between spaces.
+                    0xE2 if i > 0
+                        && bytes[i - 1] == b' '
+                        && bytes.get(i + 1) == Some(&0x80)
+                        && matches!(bytes.get(i + 2), Some(0x93 | 0x94))
+                        && bytes.get(i + 3) == Some(&b' ') =>
+                    {
+                        (true, 3)
+                    }
+                    _ => (false, 1),
+                }
+            };
+            if is_separator {
+                let text = &address[part_start..i];
                 if !text.trim().is_empty() && !text.contains('@') {
-                    let tokens = tokenize(text);
-                    if !tokens.is_empty() {
-                        let ids = tokens.iter().map(|t| self.registry.word_id(&t.text)).collect();
-                        parts.push(Part { text, offset: base + start, tokens, ids });
+                    if let Some(part) = self.part(text, start + part_start) {
+                        parts.push(part);
                     }
                 }
-                start = i + 1;
+                part_start = i + width;
+                i += width.max(1);
+            } else {
+                i += 1;
             }
         }
         parts
     }
+
+    fn part(&self, text: &str, start: usize) -> Option<Part> {
+        let tokens = tokenize(text);
+        if tokens.is_empty() {
+            return None;
+        }
+        let ids: Vec<u32> = tokens
+            .iter()
+            .map(|t| self.registry.word_id(&t.text).unwrap_or(UNKNOWN))
+            .collect();
+        let is_number = |t: &Token| t.text.bytes().all(|b| b.is_ascii_digit());
+        let mut core = (0, tokens.len());
+        while core.0 < core.1 && is_number(&tokens[core.0]) {
+            core.0 += 1;
+        }
+        while core.1 > core.0 && is_number(&tokens[core.1 - 1]) {
+            core.1 -= 1;
+        }
+        if core.0 == core.1 {
+            core = (0, tokens.len());
+        }
+        let trimmed = text.trim();
+        let letters: String = trimmed.chars().filter(|c| c.is_alphanumeric()).collect();
+        let acronym = ((2..=10).contains(&letters.chars().count())
+            && letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && letters
+                .chars()
+                .all(|c| c.is_uppercase() || c.is_ascii_digit())
+            && !trimmed.contains(' '))
+        .then_some(letters);
+        Some(Part {
+            start,
+            tokens,
+            ids,
+            core,
+            acronym,
+        })
+    }
 }
 
-fn push_candidates(
-    candidates: &mut Vec<Candidate>,
-    entries: &[NameEntry],
-    kind: MatchKind,
-    span: (usize, usize, usize, usize),
-    substring: String,
-) {
-    for e in entries {
-        candidates.push(Candidate { org: e.org, name_kind: e.kind, kind, span, substring: substring.clone() });
+/// True when the words just before a name inside a part seem to belong to it: "Jiaxing Center for
+/// Disease Control" is not the "Center for Disease Control". A name that opens with a generic word and
+/// follows a word that is neither a unit ("Department of ...") nor a number is read as the tail of a
+/// longer name.
+fn continues_to_the_left(part: &Part, first: usize) -> bool {
+    if first == 0 {
+        return false;
+    }
+    let opens_generic = GENERIC.contains(part.tokens[first].text.as_str());
+    let before = part.tokens[first - 1].text.as_str();
+    let before_is_unit = UNIT_WORDS.contains(&before) || before.bytes().all(|b| b.is_ascii_digit());
+    opens_generic && !before_is_unit
+}
+
+/// ROR's own grouping of codes that affiliation strings confuse: Great Britain and the UK; China,
+/// Hong Kong, Macao and Taiwan; the United States and Puerto Rico.
+fn region(code: &str) -> &str {
+    match code {
+        "GB" | "UK" => "GB",
+        "CN" | "HK" | "TW" | "MO" => "CN",
+        "US" | "PR" => "US",
+        other => other,
+    }
+}
+
+fn same_region(org_country: Option<&str>, code: &str) -> bool {
+    org_country.is_some_and(|c| region(c) == region(code))
+}
+
+/// A university system ("University of California System"): ROR's display names say so.
+fn is_system(org: &Organization) -> bool {
+    org.children().next().is_some() && org.display_name.split_whitespace().any(|w| w == "System")
+}
+
+fn kind_rank(kind: MatchKind) -> u8 {
+    match kind {
+        MatchKind::WholePart => 0,
+        MatchKind::AdjacentParts => 1,
+        MatchKind::InsidePart => 2,
+        MatchKind::Acronym => 3,
     }
 }
 
@@ -381,26 +1028,14 @@ fn name_rank(kind: NameKind) -> u8 {
     }
 }
 
+fn form_rank(form: NameForm) -> u8 {
+    match form {
+        NameForm::Full => 0,
+        NameForm::WithoutCountry(_) => 1,
+        NameForm::WithoutQualifier => 2,
+    }
+}
+
 fn slice(s: &str, start: usize, end: usize) -> String {
     s.get(start..end).unwrap_or_default().to_string()
-}
-
-/// Length of a span in tokens, counting parts coarsely (a multi-part span outranks any single part).
-fn span_len(span: (usize, usize, usize, usize)) -> usize {
-    (span.2 - span.0) * 1000 + span.3 - span.1
-}
-
-fn contains(outer: (usize, usize, usize, usize), inner: (usize, usize, usize, usize)) -> bool {
-    let starts_after = (inner.0, inner.1) >= (outer.0, outer.1);
-    let ends_before = (inner.2, inner.3) <= (outer.2, outer.3);
-    starts_after && ends_before
-}
-
-/// True when one of the organisation's cities appears, as whole words, among the string's tokens.
-fn city_in(org: &Organization, tokens: &[&str]) -> bool {
-    org.cities.iter().any(|city| {
-        let city_tokens: Vec<String> = tokenize(city).into_iter().map(|t| t.text).collect();
-        !city_tokens.is_empty()
-            && tokens.windows(city_tokens.len()).any(|w| w.iter().zip(&city_tokens).all(|(a, b)| *a == b.as_str()))
-    })
 }

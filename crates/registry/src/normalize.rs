@@ -20,24 +20,124 @@ pub struct Token {
 
 /// Canonical forms: `(canonical, [words that mean it])`.
 static CANONICAL: &[(&str, &[&str])] = &[
-    ("univ", &["university", "universities", "universite", "universidad", "universidade", "universita", "universitat", "universiteit", "universitet", "universitaet", "universitatea", "uniwersytet", "univerzita", "univerza", "universiti", "universitas", "univ"]),
-    ("inst", &["institute", "institutes", "institut", "instituto", "istituto", "institutet", "instituut", "institution", "inst"]),
-    ("dept", &["department", "departement", "departamento", "dipartimento", "dep", "dept"]),
-    ("ctr", &["center", "centre", "centers", "centres", "centro", "zentrum", "ctr", "ctr."]),
+    (
+        "univ",
+        &[
+            "university",
+            "universities",
+            "universite",
+            "universidad",
+            "universidade",
+            "universita",
+            "universitat",
+            "universiteit",
+            "universitet",
+            "universitaet",
+            "universitatea",
+            "uniwersytet",
+            "univerzita",
+            "univerza",
+            "universiti",
+            "universitas",
+            "univ",
+        ],
+    ),
+    (
+        "inst",
+        &[
+            "institute",
+            "institutes",
+            "institut",
+            "instituto",
+            "istituto",
+            "institutet",
+            "instituut",
+            "institution",
+            "inst",
+        ],
+    ),
+    (
+        "dept",
+        &[
+            "department",
+            "departement",
+            "departamento",
+            "dipartimento",
+            "dep",
+            "dept",
+        ],
+    ),
+    (
+        "ctr",
+        &[
+            "center", "centre", "centers", "centres", "centro", "zentrum", "ctr", "ctr.",
+        ],
+    ),
     ("cent", &["central", "cent"]),
-    ("hosp", &["hospital", "hospitals", "hopital", "hospitalier", "ospedale", "hosp"]),
+    (
+        "hosp",
+        &[
+            "hospital",
+            "hospitals",
+            "hopital",
+            "hospitalier",
+            "ospedale",
+            "hosp",
+        ],
+    ),
     ("coll", &["college", "colleges", "colegio", "coll"]),
     ("sch", &["school", "schools", "sch"]),
-    ("med", &["medical", "medicine", "medicina", "medizin", "medizinische", "medicale", "medecine", "med"]),
-    ("natl", &["national", "nacional", "nazionale", "nationale", "natl"]),
-    ("lab", &["laboratory", "laboratories", "laboratoire", "laboratorio", "labs", "lab"]),
+    (
+        "med",
+        &[
+            "medical",
+            "medicine",
+            "medicina",
+            "medizin",
+            "medizinische",
+            "medicale",
+            "medecine",
+            "med",
+        ],
+    ),
+    (
+        "natl",
+        &["national", "nacional", "nazionale", "nationale", "natl"],
+    ),
+    (
+        "lab",
+        &[
+            "laboratory",
+            "laboratories",
+            "laboratoire",
+            "laboratorio",
+            "labs",
+            "lab",
+        ],
+    ),
     ("res", &["research", "res"]),
     ("sci", &["science", "sciences", "scientific", "sci"]),
     // WoS writes "Technol" for technology and "Tech" for technical, but "Tech." means technology as
     // often as not elsewhere: one form for all of them.
-    ("technol", &["technology", "technologies", "technological", "technol", "technical", "technische", "technic", "tech", "techn"]),
+    (
+        "technol",
+        &[
+            "technology",
+            "technologies",
+            "technological",
+            "technol",
+            "technical",
+            "technische",
+            "technic",
+            "tech",
+            "techn",
+        ],
+    ),
     ("engn", &["engineering", "engn"]),
-    ("acad", &["academy", "academia", "academie", "akademie", "acad"]),
+    (
+        "acad",
+        &["academy", "academia", "academie", "akademie", "acad"],
+    ),
     ("fac", &["faculty", "faculte", "facultad", "fac"]),
     ("int", &["international", "intl", "int"]),
     ("amer", &["american", "amer"]),
@@ -52,9 +152,21 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("gen", &["general", "gen"]),
     ("mem", &["memorial", "mem"]),
     ("clin", &["clinical", "clinic", "clinics", "clin"]),
-    ("pharm", &["pharmacy", "pharmaceutical", "pharmaceuticals", "pharm"]),
+    (
+        "pharm",
+        &["pharmacy", "pharmaceutical", "pharmaceuticals", "pharm"],
+    ),
     ("vet", &["veterinary", "vet"]),
-    ("polytech", &["polytechnic", "polytechnique", "politecnico", "polytechnical", "polytech"]),
+    (
+        "polytech",
+        &[
+            "polytechnic",
+            "polytechnique",
+            "politecnico",
+            "polytechnical",
+            "polytech",
+        ],
+    ),
     ("fed", &["federal", "federale", "federation", "fed"]),
     ("calif", &["california", "calif"]),
     ("penn", &["pennsylvania", "penn"]),
@@ -77,7 +189,10 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("appl", &["applied", "appl"]),
     ("informat", &["informatics", "information", "informat"]),
     ("comp", &["computer", "computing", "comp"]),
-    ("elect", &["electrical", "electronic", "electronics", "elect"]),
+    (
+        "elect",
+        &["electrical", "electronic", "electronics", "elect"],
+    ),
     ("mech", &["mechanical", "mechanics", "mech"]),
     ("econ", &["economics", "economic", "economy", "econ"]),
     ("educ", &["education", "educational", "educ"]),
@@ -97,10 +212,59 @@ static CANONICAL: &[(&str, &[&str])] = &[
 /// Words dropped from both sides: articles, prepositions and legal forms in the languages that appear
 /// most in affiliations.
 static STOP_WORDS: &[&str] = &[
-    "the", "of", "and", "for", "at", "in", "on", "a", "an", "de", "del", "della", "di", "da", "do", "dos", "das",
-    "des", "du", "la", "le", "les", "el", "los", "las", "y", "et", "und", "fur", "der", "die", "van", "von",
-    "inc", "ltd", "llc", "gmbh", "plc", "limited", "corporation", "corp", "incorporated", "co", "ag", "sa", "bv",
-    "nv", "spa", "srl", "pvt", "pty",
+    "the",
+    "of",
+    "and",
+    "for",
+    "at",
+    "in",
+    "on",
+    "a",
+    "an",
+    "de",
+    "del",
+    "della",
+    "di",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "des",
+    "du",
+    "la",
+    "le",
+    "les",
+    "el",
+    "los",
+    "las",
+    "y",
+    "et",
+    "und",
+    "fur",
+    "der",
+    "die",
+    "van",
+    "von",
+    "inc",
+    "ltd",
+    "llc",
+    "gmbh",
+    "plc",
+    "limited",
+    "corporation",
+    "corp",
+    "incorporated",
+    "co",
+    "ag",
+    "sa",
+    "bv",
+    "nv",
+    "spa",
+    "srl",
+    "pvt",
+    "pty",
+    // what is left of "&amp;" in strings that went through HTML once too often
+    "amp",
 ];
 
 static CANON_MAP: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::new(|| {
@@ -113,30 +277,40 @@ static CANON_MAP: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::ne
     map
 });
 
-static STOPS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+static STOPS: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
 /// Canonical words that say what kind of body something is but not which: a name made only of these
 /// (plus places) does not identify an organisation.
 pub(crate) static GENERIC_WORDS: &[&str] = &[
-    "univ", "inst", "dept", "ctr", "hosp", "coll", "sch", "med", "natl", "lab", "res", "sci", "technol",
-    "engn", "acad", "fac", "int", "assoc", "soc", "fdn", "hlth", "clin", "gen", "grad", "appl", "minist", "govt",
-    "group", "unit", "division", "program", "office", "service", "services", "council", "board", "company",
-    "studies", "study", "state", "city", "public", "regional", "district", "county", "cent", "s", "n", "e", "w",
-    "new", "royal", "federal", "fed", "network", "system", "trust", "agcy", "section", "clinical", "chair",
+    "univ", "inst", "dept", "ctr", "hosp", "coll", "sch", "med", "natl", "lab", "res", "sci",
+    "technol", "engn", "acad", "fac", "int", "assoc", "soc", "fdn", "hlth", "clin", "gen", "grad",
+    "appl", "minist", "govt", "group", "unit", "division", "program", "office", "service",
+    "services", "council", "board", "company", "studies", "study", "state", "city", "public",
+    "regional", "district", "county", "cent", "s", "n", "e", "w", "new", "royal", "federal", "fed",
+    "network", "system", "trust", "agcy", "section", "clinical", "chair",
 ];
 
-pub(crate) static GENERIC: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| GENERIC_WORDS.iter().copied().collect());
+pub(crate) static GENERIC: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| GENERIC_WORDS.iter().copied().collect());
 
-/// Splits `s` into canonical tokens with their byte ranges in `s`.
+/// Splits `s` into canonical tokens with their byte ranges in `s`. A change between digits and
+/// letters also ends a word, so footnote marks stuck to a name ("1Kyungpook", "London2") fall away.
 pub fn tokenize(s: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut word = String::new();
     let mut start = 0;
     let mut end = 0;
+    let mut word_is_digits = false;
     for (i, c) in s.char_indices() {
         if c.is_alphanumeric() {
+            let is_digit = c.is_ascii_digit();
+            if !word.is_empty() && is_digit != word_is_digits {
+                push_token(&mut tokens, std::mem::take(&mut word), start, end);
+            }
             if word.is_empty() {
                 start = i;
+                word_is_digits = is_digit;
             }
             tandem_countries::push_folded_lowercase(c, &mut word);
             end = i + c.len_utf8();
@@ -183,13 +357,43 @@ mod tests {
     #[test]
     fn full_words_and_wos_abbreviations_meet() {
         assert_eq!(name_key("University of Oxford"), name_key("Univ Oxford"));
-        assert_eq!(name_key("King's College London"), name_key("Kings Coll London"));
-        assert_eq!(name_key("Memorial Sloan Kettering Cancer Center"), name_key("Mem Sloan Kettering Canc Ctr"));
-        assert_eq!(name_key("École Polytechnique Fédérale de Lausanne"), name_key("Ecole Polytech Fed Lausanne"));
-        assert_eq!(name_key("University of California, Berkeley"), name_key("Univ Calif Berkeley"));
-        assert_eq!(name_key("The University of Texas at Austin"), name_key("Univ Texas Austin"));
-        assert_eq!(name_key("Massachusetts General Hospital"), name_key("Massachusetts Gen Hosp"));
+        assert_eq!(
+            name_key("King's College London"),
+            name_key("Kings Coll London")
+        );
+        assert_eq!(
+            name_key("Memorial Sloan Kettering Cancer Center"),
+            name_key("Mem Sloan Kettering Canc Ctr")
+        );
+        assert_eq!(
+            name_key("École Polytechnique Fédérale de Lausanne"),
+            name_key("Ecole Polytech Fed Lausanne")
+        );
+        assert_eq!(
+            name_key("University of California, Berkeley"),
+            name_key("Univ Calif Berkeley")
+        );
+        assert_eq!(
+            name_key("The University of Texas at Austin"),
+            name_key("Univ Texas Austin")
+        );
+        assert_eq!(
+            name_key("Massachusetts General Hospital"),
+            name_key("Massachusetts Gen Hosp")
+        );
         assert_eq!(name_key("Chinese Academy of Sciences"), "chinese acad sci");
+    }
+
+    #[test]
+    fn footnote_digits_and_html_entities_fall_away() {
+        assert_eq!(
+            name_key("1Kyungpook National University"),
+            "1 kyungpook natl univ"
+        );
+        assert_eq!(
+            name_key("Anatomy &amp; Neurobiology"),
+            name_key("Anatomy & Neurobiology")
+        );
     }
 
     #[test]

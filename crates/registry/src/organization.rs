@@ -146,6 +146,18 @@ impl Organization {
 
     /// ROR ids of its parents.
     pub fn parents(&self) -> impl Iterator<Item = &str> {
-        self.relationships.iter().filter(|r| r.kind == RelationKind::Parent).map(|r| r.ror.as_str())
+        self.related_ids(RelationKind::Parent)
+    }
+
+    /// ROR ids of its children.
+    pub fn children(&self) -> impl Iterator<Item = &str> {
+        self.related_ids(RelationKind::Child)
+    }
+
+    fn related_ids(&self, kind: RelationKind) -> impl Iterator<Item = &str> {
+        self.relationships
+            .iter()
+            .filter(move |r| r.kind == kind)
+            .map(|r| r.ror.as_str())
     }
 }

@@ -115,20 +115,40 @@ impl RawRecord {
                     display_name = Some(n.value.clone());
                 }
                 if !n.value.trim().is_empty() {
-                    names.push(OrgName { value: n.value, kinds, lang: n.lang });
+                    names.push(OrgName {
+                        value: n.value,
+                        kinds,
+                        lang: n.lang,
+                    });
                 }
             }
         } else if let Some(name) = self.name {
             display_name = Some(name.clone());
-            names.push(OrgName { value: name, kinds: vec![NameKind::Display], lang: None });
+            names.push(OrgName {
+                value: name,
+                kinds: vec![NameKind::Display],
+                lang: None,
+            });
             for alias in self.aliases {
-                names.push(OrgName { value: alias, kinds: vec![NameKind::Alias], lang: None });
+                names.push(OrgName {
+                    value: alias,
+                    kinds: vec![NameKind::Alias],
+                    lang: None,
+                });
             }
             for acronym in self.acronyms {
-                names.push(OrgName { value: acronym, kinds: vec![NameKind::Acronym], lang: None });
+                names.push(OrgName {
+                    value: acronym,
+                    kinds: vec![NameKind::Acronym],
+                    lang: None,
+                });
             }
             for label in self.labels {
-                names.push(OrgName { value: label.label, kinds: vec![NameKind::Label], lang: label.iso639 });
+                names.push(OrgName {
+                    value: label.label,
+                    kinds: vec![NameKind::Label],
+                    lang: label.iso639,
+                });
             }
         }
         let display_name = display_name
@@ -138,7 +158,11 @@ impl RawRecord {
         let mut cities = Vec::new();
         let mut region = None;
         let mut country_code = None;
-        for loc in self.locations.into_iter().filter_map(|l| l.geonames_details) {
+        for loc in self
+            .locations
+            .into_iter()
+            .filter_map(|l| l.geonames_details)
+        {
             if let Some(city) = loc.name.filter(|c| !c.is_empty())
                 && !cities.contains(&city)
             {
@@ -153,23 +177,35 @@ impl RawRecord {
             country_code.get_or_insert(c);
         }
         for addr in self.addresses {
-            let city = addr.city.or_else(|| addr.geonames_city.as_ref().and_then(|g| g.city.clone()));
+            let city = addr
+                .city
+                .or_else(|| addr.geonames_city.as_ref().and_then(|g| g.city.clone()));
             if let Some(city) = city.filter(|c| !c.is_empty())
                 && !cities.contains(&city)
             {
                 cities.push(city);
             }
             if region.is_none() {
-                region = addr.state.or_else(|| addr.geonames_city.and_then(|g| g.geonames_admin1).and_then(|a| a.name));
+                region = addr.state.or_else(|| {
+                    addr.geonames_city
+                        .and_then(|g| g.geonames_admin1)
+                        .and_then(|a| a.name)
+                });
             }
         }
-        let country_code = country_code.and_then(|c| tandem_countries::canonical_code(&c)).map(str::to_string);
+        let country_code = country_code
+            .and_then(|c| tandem_countries::canonical_code(&c))
+            .map(str::to_string);
 
         let relationships = self
             .relationships
             .into_iter()
             .filter_map(|r| {
-                Some(Relationship { kind: RelationKind::parse(&r.kind)?, ror: normalize_ror(&r.id)?, label: r.label })
+                Some(Relationship {
+                    kind: RelationKind::parse(&r.kind)?,
+                    ror: normalize_ror(&r.id)?,
+                    label: r.label,
+                })
             })
             .collect();
 
@@ -180,8 +216,16 @@ impl RawRecord {
             cities,
             region,
             country_code,
-            types: self.types.into_iter().map(|t| t.to_ascii_lowercase()).collect(),
-            status: self.status.as_deref().map(Status::parse).unwrap_or(Status::Active),
+            types: self
+                .types
+                .into_iter()
+                .map(|t| t.to_ascii_lowercase())
+                .collect(),
+            status: self
+                .status
+                .as_deref()
+                .map(Status::parse)
+                .unwrap_or(Status::Active),
             established: self.established,
             relationships,
         })
@@ -198,7 +242,10 @@ mod tests {
             "locations":[{"geonames_details":{"name":"Oxford","country_code":"GB","country_subdivision_name":"England"},"geonames_id":1}],
             "types":["education","funder"],"status":"active","established":1096,
             "relationships":[{"type":"child","id":"https://ror.org/01q3tbs38","label":"x"}]}"#;
-        let org = serde_json::from_str::<RawRecord>(json).unwrap().into_organization().unwrap();
+        let org = serde_json::from_str::<RawRecord>(json)
+            .unwrap()
+            .into_organization()
+            .unwrap();
         assert_eq!(org.ror, "052gg0110");
         assert_eq!(org.display_name, "University of Oxford");
         assert_eq!(org.country_code.as_deref(), Some("GB"));
@@ -214,13 +261,20 @@ mod tests {
         let json = r#"{"id":"https://ror.org/000050t83","name":"Electronic Navigation Research Institute","aliases":["Denshi Koho Kenkyujo"],"acronyms":["ENRI"],
             "labels":[{"label":"電子航法研究所","iso639":"ja"}],"country":{"country_name":"Japan","country_code":"JP"},
             "addresses":[{"city":"Tokyo","state":null}],"types":["Facility"],"status":"inactive","relationships":[{"type":"Parent","id":"https://ror.org/01703db54","label":"p"}]}"#;
-        let org = serde_json::from_str::<RawRecord>(json).unwrap().into_organization().unwrap();
+        let org = serde_json::from_str::<RawRecord>(json)
+            .unwrap()
+            .into_organization()
+            .unwrap();
         assert_eq!(org.display_name, "Electronic Navigation Research Institute");
         assert_eq!(org.status, Status::Inactive);
         assert_eq!(org.country_code.as_deref(), Some("JP"));
         assert_eq!(org.types, vec!["facility"]);
         assert_eq!(org.parents().collect::<Vec<_>>(), vec!["01703db54"]);
-        assert!(org.names.iter().any(|n| n.kinds == vec![NameKind::Acronym] && n.value == "ENRI"));
+        assert!(
+            org.names
+                .iter()
+                .any(|n| n.kinds == vec![NameKind::Acronym] && n.value == "ENRI")
+        );
     }
 
     #[test]
