@@ -120,8 +120,8 @@ pub fn resolve_countries(affiliations: &str) -> Vec<&'static str> {
 /// "Jersey City" never name a country. Trailing e-mail addresses, ORCIDs and URLs are ignored.
 pub fn resolve_country_detailed(affiliation: &str) -> Option<CountryMatch> {
     let segments: Vec<&str> = affiliation
-        .split([',', '\n', '\t', '|'])
-        .map(clean_segment)
+        .split([',', ';', '\n', '\t', '|'])
+        .map(|s| clean_segment(before_noise_word(s)))
         .filter(|s| !s.is_empty() && !is_noise_segment(s))
         .collect();
     let normalized: Vec<String> = segments.iter().map(|s| normalize(s)).collect();
@@ -288,6 +288,24 @@ fn is_postcode_like(norm: &str) -> bool {
 fn clean_segment(s: &str) -> &str {
     s.trim()
         .trim_matches(|c: char| c == '.' || c == ';' || c == ':' || c.is_whitespace() || c == '"')
+}
+
+/// The part of a segment before a word that is an e-mail address, URL or ORCID: "UK.
+/// john.smith@ox.ac.uk" is "UK.".
+fn before_noise_word(s: &str) -> &str {
+    let mut offset = 0;
+    for word in s.split_inclusive(char::is_whitespace) {
+        let lower = word.trim().to_ascii_lowercase();
+        if lower.contains('@')
+            || lower.starts_with("http")
+            || lower.starts_with("www.")
+            || lower.contains("orcid.org")
+        {
+            return &s[..offset];
+        }
+        offset += word.len();
+    }
+    s
 }
 
 /// E-mail addresses, ORCIDs, URLs and Scopus's "Electronic address:" tails name no place.

@@ -536,11 +536,15 @@ impl<'r> AffiliationMatcher<'r> {
             if code.is_none() && !self.trusted_without_country(group[0], parts) {
                 continue;
             }
-            if kind == MatchKind::InsidePart
-                && code.is_none()
-                && continues_to_the_left(&parts[span.first_part], span.first_token)
-            {
-                continue;
+            if kind == MatchKind::InsidePart {
+                let part = &parts[span.first_part];
+                if code.is_none() && continues_to_the_left(part, span.first_token) {
+                    continue;
+                }
+                // "Israel Institute for Biological Research" is not the "Israel Institute".
+                if continues_to_the_right(input, part, span.end_token) {
+                    continue;
+                }
             }
             let city_agrees = |c: &Candidate| self.city_in(c.org, all_tokens);
             if group.len() > 1 {
@@ -567,6 +571,30 @@ impl<'r> AffiliationMatcher<'r> {
                     .min()
                     .unwrap_or((0, 0));
                 group.retain(|c| (name_rank(c.name_kind), form_rank(c.form)) == best);
+            }
+            if group.len() > 1 {
+                // An alias shared by namesakes: the one whose display name has the matched words.
+                let words: Vec<&str> = parts[span.first_part..=span.last_part]
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, p)| {
+                        let from = if i == 0 { span.first_token } else { 0 };
+                        let to = if span.first_part + i == span.last_part {
+                            span.end_token
+                        } else {
+                            p.tokens.len()
+                        };
+                        p.tokens[from..to].iter().map(|t| t.text.as_str())
+                    })
+                    .collect();
+                let shared = |c: &Candidate| {
+                    tokenize(&self.registry.org(c.org).display_name)
+                        .iter()
+                        .filter(|t| words.contains(&t.text.as_str()))
+                        .count()
+                };
+                let best = group.iter().map(|c| shared(c)).max().unwrap_or(0);
+                group.retain(|c| shared(c) == best);
             }
             if group.len() > 1 {
                 // Namesakes where one is the parent of all the others: the string names the parent.
@@ -988,6 +1016,36 @@ fn continues_to_the_left(part: &Part, first: usize) -> bool {
     let before = part.tokens[first - 1].text.as_str();
     let before_is_unit = UNIT_WORDS.contains(&before) || before.bytes().all(|b| b.is_ascii_digit());
     opens_generic && !before_is_unit
+}
+
+/// True when the words just after a name inside a part join it to more ("Institute for ...", "College
+/// of ..."): the part names something longer.
+fn continues_to_the_right(input: &str, part: &Part, end: usize) -> bool {
+    let Some(next) = part.tokens.get(end) else {
+        return false;
+    };
+    let last = &part.tokens[end - 1];
+    let between = input
+        .get(part.start + last.end..part.start + next.start)
+        .unwrap_or_default();
+    between.split(|c: char| !c.is_alphabetic()).any(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "for"
+                | "of"
+                | "de"
+                | "du"
+                | "des"
+                | "der"
+                | "di"
+                | "della"
+                | "del"
+                | "für"
+                | "fur"
+                | "pour"
+                | "para"
+        )
+    })
 }
 
 /// ROR's own grouping of codes that affiliation strings confuse: Great Britain and the UK; China,
