@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tandem_model::{Institution, InstitutionId, normalize_ror};
 
 use crate::RegistryError;
-use crate::normalize::{GENERIC, name_key, tokenize};
+use crate::normalize::{GENERIC, is_stop_word, name_key, tokenize};
 use crate::organization::{NameKind, Organization, Status};
 
 /// Bumped whenever the file layout changes; older files must be re-imported.
@@ -371,7 +371,30 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 };
                 variants.push((&trimmed[..open], form));
             }
+            // "Heinrich Heine University Düsseldorf" is often written without its city.
+            let base = variants.last().map(|v| v.0).unwrap_or(trimmed);
+            for city in &org.cities {
+                if let Some(without) = base.strip_suffix(city.as_str()) {
+                    let without = without.trim_end_matches([' ', ',', '-', '–']);
+                    // Not "People's Hospital of" from "People's Hospital of Rizhao".
+                    let ends_open = without.split_whitespace().last().is_none_or(is_stop_word);
+                    if !ends_open {
+                        variants.push((without, NameForm::WithoutQualifier));
+                    }
+                }
+            }
+            // German names are also written with "ue" for "ü" ("Wuerzburg").
+            let transliterated: Vec<(String, NameForm)> = variants
+                .iter()
+                .filter(|(v, _)| v.contains(['ä', 'ö', 'ü', 'Ä', 'Ö', 'Ü']))
+                .map(|(v, form)| (transliterate_umlauts(v), *form))
+                .collect();
+            let variants = variants
+                .into_iter()
+                .map(|(v, f)| (v.to_string(), f))
+                .chain(transliterated);
             for (variant, form) in variants {
+                let variant = variant.as_str();
                 if is_short_name(variant) {
                     // "CA", "UCL", "MIT": matched as acronyms, with their stricter checks.
                     continue;
@@ -399,6 +422,22 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+fn transliterate_umlauts(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        match c {
+            'ä' => out.push_str("ae"),
+            'ö' => out.push_str("oe"),
+            'ü' => out.push_str("ue"),
+            'Ä' => out.push_str("Ae"),
+            'Ö' => out.push_str("Oe"),
+            'Ü' => out.push_str("Ue"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// A name of one short word, or one word in capitals: an acronym whatever ROR calls it.

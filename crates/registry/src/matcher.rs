@@ -519,12 +519,21 @@ impl<'r> AffiliationMatcher<'r> {
             let mut group: Vec<&Candidate> = group_all
                 .iter()
                 .filter(|c| {
+                    // A name without its qualifier ("... Düsseldorf", "... (Hinxton)") only as a
+                    // whole part: inside a longer part it is too often the start of another name.
+                    if c.form == NameForm::WithoutQualifier && c.kind == MatchKind::InsidePart {
+                        return false;
+                    }
                     let org_country = self.registry.org(c.org).country_code.as_deref();
                     match (code, c.form) {
                         (Some(code), NameForm::WithoutCountry(qualifier)) => {
                             qualifier == code_bytes(code) && same_region(org_country, code)
                         }
-                        (None, NameForm::WithoutCountry(_)) => false,
+                        // "Flatiron Health" for "Flatiron Health (United States)", when ROR has no
+                        // other.
+                        (None, NameForm::WithoutCountry(_)) => {
+                            group_all.len() == 1 && c.kind == MatchKind::WholePart && c.len >= 2
+                        }
                         (Some(code), _) => same_region(org_country, code),
                         (None, _) => true,
                     }
@@ -567,10 +576,10 @@ impl<'r> AffiliationMatcher<'r> {
             if group.len() > 1 {
                 let best = group
                     .iter()
-                    .map(|c| (name_rank(c.name_kind), form_rank(c.form)))
+                    .map(|c| (form_rank(c.form), name_rank(c.name_kind)))
                     .min()
                     .unwrap_or((0, 0));
-                group.retain(|c| (name_rank(c.name_kind), form_rank(c.form)) == best);
+                group.retain(|c| (form_rank(c.form), name_rank(c.name_kind)) == best);
             }
             if group.len() > 1 {
                 // An alias shared by namesakes: the one whose display name has the matched words.
@@ -606,6 +615,16 @@ impl<'r> AffiliationMatcher<'r> {
                 });
                 if let Some(parent) = parent {
                     group = vec![*parent];
+                }
+            }
+            if group.len() > 1 && code.is_none() {
+                // Namesakes in different countries and a string that names none: the far better
+                // connected one (by ROR relationships) is the likelier reading.
+                let mut links: Vec<usize> =
+                    group.iter().map(|c| self.registry.org(c.org).relationships.len()).collect();
+                links.sort_unstable_by(|a, b| b.cmp(a));
+                if links[0] >= 2 * links[1] && links[0] >= links[1] + 3 {
+                    group.retain(|c| self.registry.org(c.org).relationships.len() == links[0]);
                 }
             }
             if group.len() > 1 {

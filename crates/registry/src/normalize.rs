@@ -213,6 +213,9 @@ static CANONICAL: &[(&str, &[&str])] = &[
 /// most in affiliations.
 static STOP_WORDS: &[&str] = &[
     "the",
+    "zu",
+    "zum",
+    "zur",
     "of",
     "and",
     "for",
@@ -279,6 +282,11 @@ static CANON_MAP: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::ne
 
 static STOPS: LazyLock<FxHashSet<&'static str>> =
     LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+/// True for the small words dropped from names ("of", "de", "the").
+pub(crate) fn is_stop_word(word: &str) -> bool {
+    STOPS.contains(word.to_lowercase().as_str())
+}
 
 /// Canonical words that say what kind of body something is but not which: a name made only of these
 /// (plus places) does not identify an organisation.
