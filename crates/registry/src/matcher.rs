@@ -620,8 +620,10 @@ impl<'r> AffiliationMatcher<'r> {
             if group.len() > 1 && code.is_none() {
                 // Namesakes in different countries and a string that names none: the far better
                 // connected one (by ROR relationships) is the likelier reading.
-                let mut links: Vec<usize> =
-                    group.iter().map(|c| self.registry.org(c.org).relationships.len()).collect();
+                let mut links: Vec<usize> = group
+                    .iter()
+                    .map(|c| self.registry.org(c.org).relationships.len())
+                    .collect();
                 links.sort_unstable_by(|a, b| b.cmp(a));
                 if links[0] >= 2 * links[1] && links[0] >= links[1] + 3 {
                     group.retain(|c| self.registry.org(c.org).relationships.len() == links[0]);
@@ -762,7 +764,7 @@ impl<'r> AffiliationMatcher<'r> {
                     .index_of(p)
                     .is_some_and(|i| found.contains(&i))
             });
-            !(unit && has_parent && !parent_named && !k.city_agrees)
+            !unit || !has_parent || parent_named || k.city_agrees
         });
         if kept.is_empty() {
             return;
@@ -913,7 +915,7 @@ impl<'r> AffiliationMatcher<'r> {
             strict: false,
             loose_at: None,
         };
-        let Some((pi, part)) = parts.iter().enumerate().last() else {
+        let Some((pi, part)) = parts.iter().enumerate().next_back() else {
             return none;
         };
         let n = part.core.1;
@@ -970,10 +972,11 @@ impl<'r> AffiliationMatcher<'r> {
             };
             if is_separator {
                 let text = &address[part_start..i];
-                if !text.trim().is_empty() && !text.contains('@') {
-                    if let Some(part) = self.part(text, start + part_start) {
-                        parts.push(part);
-                    }
+                if !text.trim().is_empty()
+                    && !text.contains('@')
+                    && let Some(part) = self.part(text, start + part_start)
+                {
+                    parts.push(part);
                 }
                 part_start = i + width;
                 i += width.max(1);

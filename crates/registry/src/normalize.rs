@@ -340,9 +340,64 @@ fn push_token(tokens: &mut Vec<Token>, word: String, start: usize, end: usize) {
     }
     let text = match CANON_MAP.get(word.as_str()) {
         Some(canonical) => (*canonical).to_string(),
-        None => word,
+        None => match misspelt_body_word(&word) {
+            Some(canonical) => canonical.to_string(),
+            None => word,
+        },
     };
     tokens.push(Token { text, start, end });
+}
+
+/// Long words that say what a body is, which affiliation strings misspell often ("Univeristy",
+/// "Insitute", "Departmnet"): one slip from one of these reads as it.
+static BODY_WORD_SPELLINGS: &[&str] = &[
+    "university",
+    "universidad",
+    "universidade",
+    "universite",
+    "universita",
+    "universitat",
+    "institute",
+    "department",
+    "laboratory",
+    "hospital",
+    "research",
+    "national",
+    "technology",
+    "engineering",
+    "sciences",
+    "medicine",
+];
+
+/// The canonical form of a long word one edit (a letter added, dropped, changed, or two swapped) from
+/// a body word, if any.
+fn misspelt_body_word(word: &str) -> Option<&'static str> {
+    if word.len() < 8 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    BODY_WORD_SPELLINGS
+        .iter()
+        .filter(|target| {
+            target.len().abs_diff(word.len()) <= 1 && target.as_bytes()[0] == word.as_bytes()[0]
+        })
+        .find(|target| within_one_edit(word.as_bytes(), target.as_bytes()))
+        .and_then(|target| CANON_MAP.get(target).copied())
+}
+
+/// Optimal string alignment distance ≤ 1.
+fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let common_prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[common_prefix..], &b[common_prefix..]);
+    match (a.len(), b.len()) {
+        (0, 0) => true,
+        (x, y) if x == y => {
+            // one substitution, or one swap of neighbours
+            a[1..] == b[1..] || (x >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
+        }
+        (x, y) if x + 1 == y => a == &b[1..],
+        (x, y) if y + 1 == x => &a[1..] == b,
+        _ => false,
+    }
 }
 
 /// The canonical token texts of `s` joined by single spaces: the key under which a name is indexed.
@@ -390,6 +445,22 @@ mod tests {
             name_key("Massachusetts Gen Hosp")
         );
         assert_eq!(name_key("Chinese Academy of Sciences"), "chinese acad sci");
+    }
+
+    #[test]
+    fn one_slip_in_a_long_body_word_is_forgiven() {
+        assert_eq!(
+            name_key("Univeristy of California"),
+            name_key("University of California")
+        );
+        assert_eq!(
+            name_key("Insitute of Physics"),
+            name_key("Institute of Physics")
+        );
+        assert_eq!(name_key("Departmnet"), "dept");
+        assert!(!within_one_edit(b"pharmacology", b"department"));
+        // Short words are left alone: "medial" is not "medical".
+        assert_eq!(name_key("medial"), "medial");
     }
 
     #[test]

@@ -6,8 +6,10 @@ use std::path::Path;
 
 use tandem_registry::{AffiliationMatcher, MatchKind, Registry, import_file, import_files};
 
-/// `(ror id, display name, aliases, city, country, types)`.
-const ORGS: &[(&str, &str, &[&str], &str, &str, &str)] = &[
+/// `(ror id, display name, aliases, city, country, type)`.
+type Org = (&'static str, &'static str, &'static [&'static str], &'static str, &'static str, &'static str);
+
+const ORGS: &[Org] = &[
     (
         "052gg0110",
         "University of Oxford",
