@@ -86,6 +86,8 @@ fn main() {
         "set", "strings", "in reg.", "predicted", "P", "R", "F1"
     );
     let mut all_strings: Vec<String> = Vec::new();
+    // (true positives, false positives) of matches by confidence band, over all sets.
+    let mut by_confidence: std::collections::BTreeMap<u32, (usize, usize)> = Default::default();
     let mut gold_files: Vec<PathBuf> = std::fs::read_dir(ror_dir.join("affiliation_gold"))
         .expect("gold dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -114,6 +116,15 @@ fn main() {
                 predicted += 1;
             }
             let hits = got.iter().filter(|g| gold.contains(g)).count();
+            for m in &result.matches {
+                let band = (m.confidence * 20.0).floor() as u32;
+                let entry = by_confidence.entry(band).or_default();
+                if gold.contains(&norm(&m.ror)) {
+                    entry.0 += 1;
+                } else {
+                    entry.1 += 1;
+                }
+            }
             tp += hits;
             fp += got.len() - hits;
             let gold_known = !gold.is_empty() && gold.iter().all(|g| registry.get(g).is_some());
@@ -166,6 +177,23 @@ fn main() {
         println!(
             "{name:<48} {:>7} {in_registry:>8} {predicted:>9} {p:>7.3} {r:>7.3} {f1:>7.3}",
             items.len()
+        );
+    }
+
+    println!();
+    println!("# Precision by confidence (all sets)");
+    println!(
+        "{:<12} {:>8} {:>8} {:>7}",
+        "confidence", "matches", "right", "P"
+    );
+    for (band, (right, wrong)) in by_confidence.iter().rev() {
+        let low = *band as f64 / 20.0;
+        println!(
+            "{:<12} {:>8} {:>8} {:>7.3}",
+            format!("{low:.2}-{:.2}", low + 0.05),
+            right + wrong,
+            right,
+            ratio(*right, right + wrong)
         );
     }
 

@@ -375,7 +375,11 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             let base = variants.last().map(|v| v.0).unwrap_or(trimmed);
             for city in &org.cities {
                 if let Some(without) = base.strip_suffix(city.as_str()) {
-                    let without = without.trim_end_matches([' ', ',', '-', '–']);
+                    let mut without = without.trim_end_matches([' ', ',', '-', '–']);
+                    // "Adam Mickiewicz University in Poznań" is "Adam Mickiewicz University".
+                    for preposition in [" in", " at"] {
+                        without = without.strip_suffix(preposition).unwrap_or(without);
+                    }
                     // Not "People's Hospital of" from "People's Hospital of Rizhao".
                     let ends_open = without.split_whitespace().last().is_none_or(is_stop_word);
                     if !ends_open {
@@ -400,7 +404,9 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                     continue;
                 }
                 let tokens = tokenize(variant);
-                if tokens.is_empty() || tokens.iter().all(|t| GENERIC.contains(t.text.as_str())) {
+                // Generic words only: "University Hospital" names no one, but four or more together
+                // do ("Agency for Science, Technology and Research").
+                if tokens.len() < 4 && tokens.iter().all(|t| GENERIC.contains(t.text.as_str())) {
                     continue;
                 }
                 let key = tokens

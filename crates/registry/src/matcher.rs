@@ -547,7 +547,12 @@ impl<'r> AffiliationMatcher<'r> {
             }
             if kind == MatchKind::InsidePart {
                 let part = &parts[span.first_part];
-                if code.is_none() && continues_to_the_left(part, span.first_token) {
+                // Generic words alone are only a name as a whole part.
+                let words = &part.tokens[span.first_token..span.end_token];
+                if words.iter().all(|t| GENERIC.contains(t.text.as_str())) {
+                    continue;
+                }
+                if code.is_none() && continues_to_the_left(input, part, span.first_token) {
                     continue;
                 }
                 // "Israel Institute for Biological Research" is not the "Israel Institute".
@@ -1030,14 +1035,24 @@ impl<'r> AffiliationMatcher<'r> {
 /// Disease Control" is not the "Center for Disease Control". A name that opens with a generic word and
 /// follows a word that is neither a unit ("Department of ...") nor a number is read as the tail of a
 /// longer name.
-fn continues_to_the_left(part: &Part, first: usize) -> bool {
+fn continues_to_the_left(input: &str, part: &Part, first: usize) -> bool {
     if first == 0 {
         return false;
     }
     let opens_generic = GENERIC.contains(part.tokens[first].text.as_str());
     let before = part.tokens[first - 1].text.as_str();
     let before_is_unit = UNIT_WORDS.contains(&before) || before.bytes().all(|b| b.is_ascii_digit());
-    opens_generic && !before_is_unit
+    // "Emergency Medicine at The University of Chicago": a preposition starts a new name.
+    let gap = input
+        .get(part.start + part.tokens[first - 1].end..part.start + part.tokens[first].start)
+        .unwrap_or_default();
+    let preposition = gap.split(|c: char| !c.is_alphabetic()).any(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "at" | "in" | "and" | "und" | "et" | "y"
+        )
+    }) || gap.contains('&');
+    opens_generic && !before_is_unit && !preposition
 }
 
 /// True when the words just after a name inside a part join it to more ("Institute for ...", "College

@@ -342,10 +342,26 @@ fn push_token(tokens: &mut Vec<Token>, word: String, start: usize, end: usize) {
         Some(canonical) => (*canonical).to_string(),
         None => match misspelt_body_word(&word) {
             Some(canonical) => canonical.to_string(),
-            None => word,
+            None => singular(word),
         },
     };
     tokens.push(Token { text, start, end });
+}
+
+/// "Diseases" and "Disease", "Systems" and "System" are one word: a plural "s" goes from words of five
+/// letters or more (not "-ss", "-us", "-is", "-as", "-ics": "Sciences" yes; "Paris", "Texas" and
+/// "Genetics", which is not the plural of "Genetic", no).
+fn singular(mut word: String) -> String {
+    let b = word.as_bytes();
+    if b.len() >= 5
+        && b[b.len() - 1] == b's'
+        && !matches!(b[b.len() - 2], b's' | b'u' | b'i' | b'a')
+        && !word.ends_with("ics")
+        && b.iter().all(u8::is_ascii_lowercase)
+    {
+        word.pop();
+    }
+    word
 }
 
 /// Long words that say what a body is, which affiliation strings misspell often ("Univeristy",
@@ -458,6 +474,12 @@ mod tests {
             name_key("Institute of Physics")
         );
         assert_eq!(name_key("Departmnet"), "dept");
+        assert_eq!(
+            name_key("Infectious Diseases"),
+            name_key("Infectious Disease")
+        );
+        assert_ne!(name_key("Genetics"), name_key("Genetic"));
+        assert_eq!(name_key("Paris Texas"), "paris texas");
         assert!(!within_one_edit(b"pharmacology", b"department"));
         // Short words are left alone: "medial" is not "medical".
         assert_eq!(name_key("medial"), "medial");
