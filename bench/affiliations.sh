@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Registry and affiliation-matching figures on the real data in ../shared/data: import and load time,
-# index size, precision/recall/F1 per ROR gold set, and strings matched per second on one thread.
-# Usage: bench/affiliations.sh [DATA_DIR]   (set TANDEM_AFFILIATIONS_VERBOSE=1 to list every miss)
+# index size, precision/recall/F1 per ROR gold set, precision by confidence, and strings matched per
+# second on one thread. The figures in docs/registry.md come from this script.
+# Usage: bench/affiliations.sh [DATA_DIR]
+#   TANDEM_AFFILIATIONS_VERBOSE=1  list every miss on stderr, with how each match was made
+#   TANDEM_AFFILIATIONS_EXPLAIN="string"  print what the matcher makes of one string, as JSON
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec cargo run --quiet --release -p tandem-registry --example affiliations -- "$@"
