@@ -3,8 +3,10 @@
 mod demo_cmd;
 mod figures_cmd;
 mod ingest_cmd;
+mod match_cmd;
 mod progress;
 mod pull_cmd;
+mod registry_cmd;
 mod synth_cmd;
 
 use clap::{Parser, Subcommand};
@@ -40,6 +42,11 @@ enum Command {
     /// Fetch works from a live API into a store (resumable).
     #[command(subcommand)]
     Pull(pull_cmd::PullCommand),
+    /// The ROR registry of organisations that affiliation strings are matched against.
+    #[command(subcommand)]
+    Registry(registry_cmd::RegistryCommand),
+    /// Match affiliation strings to ROR organisations and countries, and say why.
+    Match(match_cmd::MatchArgs),
 }
 
 #[derive(Subcommand)]
@@ -65,6 +72,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo_cmd::run(args).map(|_| ExitCode::SUCCESS),
         Command::Synth(args) => synth_cmd::run(args).map(|_| ExitCode::SUCCESS),
         Command::Pull(command) => pull_cmd::run(command),
+        Command::Registry(command) => registry_cmd::run(command),
+        Command::Match(args) => match_cmd::run(args).map(|_| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
