@@ -1,10 +1,14 @@
-//! `tandem ingest openalex` and `tandem store info`.
+//! `tandem ingest openalex`, `tandem ingest scopus`, `tandem ingest wos` and `tandem store info`.
 
 use crate::progress::IngestBar;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tandem_model::Input;
+use tandem_registry::Registry;
+use tandem_scopus::address::{AddressResolver, AffiliationReport};
 use tandem_store::{IngestOptions, IngestSummary, Store};
 
 #[derive(Args)]
@@ -15,6 +19,32 @@ pub struct OpenAlexArgs {
     /// The store folder (created if missing).
     #[arg(long, value_name = "DIR")]
     pub store: PathBuf,
+    /// Reader threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `tandem ingest scopus` and `tandem ingest wos`.
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Export files, or folders of them (Scopus: *.csv; Web of Science: *.txt, plain-text or
+    /// tab-delimited, told apart automatically).
+    #[arg(required = true, value_name = "FILE")]
+    pub paths: Vec<PathBuf>,
+    /// The store folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// A ROR registry folder (from `tandem registry import`): match each address to institutions.
+    /// Without it only countries are resolved.
+    #[arg(long, value_name = "DIR")]
+    pub registry: Option<PathBuf>,
+    /// Write every address that did not resolve to a country or (with --registry) to exactly one set
+    /// of institutions to this file, tab-separated: count, country, outcome, candidates, address.
+    #[arg(long, value_name = "FILE")]
+    pub unresolved: Option<PathBuf>,
     /// Reader threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -53,6 +83,137 @@ pub fn ingest_openalex(args: OpenAlexArgs) -> anyhow::Result<std::process::ExitC
         )
     })?;
     Ok(report_ingest(&summary))
+}
+
+/// Which export a user is ingesting.
+#[derive(Clone, Copy)]
+pub enum Export {
+    Scopus,
+    Wos,
+}
+
+pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::process::ExitCode> {
+    let registry = match &args.registry {
+        Some(dir) => Some(Arc::new(Registry::load(dir).with_context(|| {
+            format!("cannot load the ROR registry in {}", dir.display())
+        })?)),
+        None => None,
+    };
+    let resolver = Arc::new(AddressResolver::new(registry));
+    let (source, inputs): (&str, Vec<Box<dyn Input>>) = match export {
+        Export::Scopus => (
+            "scopus",
+            tandem_scopus::inputs_from_paths(&args.paths, resolver.clone())?,
+        ),
+        Export::Wos => (
+            "wos",
+            tandem_wos::inputs_from_paths(&args.paths, resolver.clone())?,
+        ),
+    };
+    let options = IngestOptions {
+        source: source.into(),
+        threads: args.threads,
+        progress: Arc::new(IngestBar::new(args.quiet)),
+        ..Default::default()
+    };
+    let summary = tandem_store::ingest(&args.store, inputs, &options).with_context(|| {
+        format!(
+            "ingest into {} failed; the store is unchanged",
+            args.store.display()
+        )
+    })?;
+    let code = report_ingest(&summary);
+    let report = resolver.report();
+    report_addresses(&report, summary.resumed_inputs);
+    if let Some(path) = &args.unresolved {
+        write_unresolved(&report, path).with_context(|| {
+            format!(
+                "cannot write the unresolved addresses to {}",
+                path.display()
+            )
+        })?;
+        eprintln!(
+            "All {} distinct unresolved addresses are in {}.",
+            report.unresolved.len(),
+            path.display()
+        );
+    }
+    Ok(code)
+}
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or("-".to_string(), |s| format!("{:.1}%", s * 100.0))
+}
+
+/// Prints how well the addresses resolved, and the most frequent ones that did not.
+fn report_addresses(report: &AffiliationReport, resumed_inputs: usize) {
+    eprintln!(
+        "Addresses: {} read; {} ({}) resolved to a country; {}.",
+        report.addresses,
+        report.with_country,
+        percent(report.country_share()),
+        if report.registry_used {
+            format!(
+                "{} ({}) to an institution, {} ambiguous, {} unmatched",
+                report.with_institution,
+                percent(report.institution_share()),
+                report.ambiguous,
+                report.addresses - report.with_institution - report.ambiguous
+            )
+        } else {
+            "institutions not matched (no --registry given)".to_string()
+        }
+    );
+    if resumed_inputs > 0 {
+        eprintln!(
+            "  ({resumed_inputs} inputs were resumed from an interrupted run; their addresses are not counted here)"
+        );
+    }
+    let unresolved = report.unresolved_by_count();
+    if !unresolved.is_empty() {
+        eprintln!(
+            "Unresolved addresses are kept in the store as raw affiliations; the most frequent of {}:",
+            unresolved.len()
+        );
+        for (address, entry) in unresolved.iter().take(5) {
+            let what = if entry.ambiguous {
+                format!("ambiguous between {}", entry.candidates.join(", "))
+            } else if entry.country.is_none() {
+                "no country".to_string()
+            } else {
+                "no institution".to_string()
+            };
+            let shown: String = address.chars().take(100).collect();
+            eprintln!("  {:>5}  {what}: {shown}", entry.count);
+        }
+    }
+}
+
+/// Tab-separated: count, country, outcome, candidates, address; most frequent first.
+fn write_unresolved(report: &AffiliationReport, path: &Path) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "count\tcountry\toutcome\tcandidates\taddress")?;
+    for (address, entry) in report.unresolved_by_count() {
+        let outcome = if entry.ambiguous {
+            "ambiguous"
+        } else if entry.country.is_none() && report.registry_used {
+            "no country, no institution"
+        } else if entry.country.is_none() {
+            "no country"
+        } else {
+            "no institution"
+        };
+        let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+        writeln!(
+            out,
+            "{}\t{}\t{outcome}\t{}\t{}",
+            entry.count,
+            entry.country.unwrap_or(""),
+            entry.candidates.join(" "),
+            clean(address)
+        )?;
+    }
+    out.flush()
 }
 
 /// Prints the ingest summary. Exit status 0 when everything was read, 3 when some records were rejected.

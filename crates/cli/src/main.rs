@@ -53,6 +53,10 @@ enum Command {
 enum IngestCommand {
     /// OpenAlex snapshot folders, JSON Lines files, saved API responses or JSON arrays of works.
     Openalex(ingest_cmd::OpenAlexArgs),
+    /// Scopus CSV exports (current layout, or the older one without `Author full names`).
+    Scopus(ingest_cmd::ExportArgs),
+    /// Web of Science exports: plain-text Full Record or tab-delimited, detected per file.
+    Wos(ingest_cmd::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -65,6 +69,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(IngestCommand::Openalex(args)) => ingest_cmd::ingest_openalex(args),
+        Command::Ingest(IngestCommand::Scopus(args)) => {
+            ingest_cmd::ingest_export(args, ingest_cmd::Export::Scopus)
+        }
+        Command::Ingest(IngestCommand::Wos(args)) => {
+            ingest_cmd::ingest_export(args, ingest_cmd::Export::Wos)
+        }
         Command::Store(StoreCommand::Info(args)) => {
             ingest_cmd::store_info(args).map(|_| ExitCode::SUCCESS)
         }
