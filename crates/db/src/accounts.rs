@@ -3,9 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -124,7 +123,11 @@ pub fn normalize_email(email: &str) -> Result<String> {
 
 /// Hashes a password with argon2id and a fresh random salt (PHC string format).
 pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
+    // 16 random bytes from the operating system (what SaltString::generate would draw, without
+    // pulling rand_core's getrandom feature in).
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| DbError::PasswordHash(e.to_string()))?;
+    let salt = SaltString::encode_b64(&bytes).map_err(|e| DbError::PasswordHash(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -245,9 +248,10 @@ impl Database {
         let password = password.to_string();
         let phc_for_check = phc.clone().unwrap_or_else(|| decoy_hash().to_string());
         // argon2 is deliberately slow: keep it off the async worker threads.
-        let matches = tokio::task::spawn_blocking(move || password_matches(&password, &phc_for_check))
-            .await
-            .unwrap_or(false);
+        let matches =
+            tokio::task::spawn_blocking(move || password_matches(&password, &phc_for_check))
+                .await
+                .unwrap_or(false);
         Ok((matches && phc.is_some() && !user.disabled).then_some(user))
     }
 
@@ -397,5 +401,8 @@ impl Database {
 
 /// A set-password link for a token, under the portal's base URL.
 pub fn set_password_link(base_url: &str, token: &str) -> String {
-    format!("{}/set-password?token={token}", base_url.trim_end_matches('/'))
+    format!(
+        "{}/set-password?token={token}",
+        base_url.trim_end_matches('/')
+    )
 }

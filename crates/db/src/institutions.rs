@@ -26,7 +26,8 @@ pub fn normalize_ror(ror: &str) -> Result<String> {
         .trim_start_matches("ror.org/")
         .to_lowercase();
     // ROR ids are 9 characters: a leading 0, 6 base-32 characters and 2 check digits.
-    let valid = id.len() == 9 && id.starts_with('0') && id.chars().all(|c| c.is_ascii_alphanumeric());
+    let valid =
+        id.len() == 9 && id.starts_with('0') && id.chars().all(|c| c.is_ascii_alphanumeric());
     if valid {
         Ok(format!("https://ror.org/{id}"))
     } else {

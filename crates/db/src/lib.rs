@@ -10,6 +10,8 @@ pub mod accounts;
 pub mod audit;
 pub mod institutions;
 pub mod sessions;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
