@@ -21,7 +21,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{Role, User};
+pub use accounts::{Role, User, set_password_link};
 pub use audit::AuditEntry;
 pub use institutions::Institution;
 pub use sessions::Session;

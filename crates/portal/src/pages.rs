@@ -7,7 +7,17 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{Extensions, HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use minijinja::{Environment, context};
+use minijinja::Environment;
+
+/// A template context: every value goes through serde, so any `Serialize` type can be passed.
+macro_rules! context {
+    ($($key:ident => $value:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut map = std::collections::BTreeMap::<&'static str, minijinja::Value>::new();
+        $( map.insert(stringify!($key), minijinja::Value::from_serialize(&$value)); )*
+        minijinja::Value::from_serialize(&map)
+    }};
+}
 use serde::{Deserialize, Serialize};
 use tandem_db::{Role, Session, User, now, random_token};
 use tandem_survey::answers::parse_values;
@@ -172,7 +182,7 @@ pub async fn login_page(
     let page = render(
         &state,
         "login.html",
-        context! { csrf => token, notice => notice, email => "" },
+        context! { csrf => token.clone(), notice => notice, email => "" },
     )?;
     Ok(with_form_cookie(
         &state,
@@ -297,7 +307,7 @@ pub async fn set_password_page(
         &state,
         "set_password.html",
         context! {
-            csrf => token, token => q.token, email => user.as_ref().map(|u| u.email.clone()),
+            csrf => token.clone(), token => q.token, email => user.as_ref().map(|u| u.email.clone()),
             min => tandem_db::accounts::MIN_PASSWORD_LEN,
         },
     )?;
