@@ -1,4 +1,5 @@
-//! `tandem demo`: a synthetic world, generated, ingested through the real path, and its figures printed.
+//! `tandem demo`: a synthetic world, generated, ingested through the real path, its figures printed, and
+//! the dashboard served over it until Ctrl-C (`--no-serve` stops after the figures, for scripts and CI).
 
 use crate::progress::IngestBar;
 use anyhow::Context;
@@ -13,7 +14,8 @@ use tandem_store::IngestOptions;
 #[command(
     long_about = "Generate a synthetic OpenAlex-shaped world (24 Russell Group members, their colleges, other UK \
 institutions and partners in about 40 countries, 2019-2024), ingest it with the real ingest path, and print the key \
-figures. The world is synthetic: its figures illustrate Tandem and are not facts about any university."
+figures. Then it serves the dashboard over that store until Ctrl-C (unless --no-serve). The world is synthetic: its \
+figures illustrate Tandem and are not facts about any university."
 )]
 pub struct DemoArgs {
     /// Works in the synthetic world.
@@ -34,6 +36,12 @@ pub struct DemoArgs {
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the figures and stop, without starting the dashboard.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Where the dashboard listens; when that port is taken, a free one is used.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
 }
 
 struct SynthBar(ProgressBar);
@@ -115,6 +123,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         let engine = Engine::open(&store).await?;
         anyhow::Ok(engine.figures(request).await?)
     })?;
+    let years = figures.years;
     println!(
         "SYNTHETIC DEMO WORLD: these figures illustrate Tandem; they are not facts about any university.\n"
     );
@@ -130,5 +139,32 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         args.year
     );
     println!("  tandem store info --store {}", store.display());
-    Ok(())
+    if args.no_serve {
+        return Ok(());
+    }
+    println!();
+    runtime.block_on(async {
+        let app = crate::serve_cmd::app(&store, Vec::new()).await?;
+        let listener = match tokio::net::TcpListener::bind(args.addr).await {
+            Ok(l) => l,
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                eprintln!("{} is in use; choosing a free port.", args.addr);
+                tokio::net::TcpListener::bind((args.addr.ip(), 0))
+                    .await
+                    .context("cannot listen on a free port")?
+            }
+            Err(e) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("cannot listen on {}", args.addr))
+                );
+            }
+        };
+        let addr = listener.local_addr()?;
+        println!(
+            "Open http://{addr}/?group=russell-group&partner={}&years={} in a browser.",
+            args.partner.to_ascii_uppercase(),
+            years[0]
+        );
+        crate::serve_cmd::serve(listener, app).await
+    })
 }

@@ -7,6 +7,8 @@ mod match_cmd;
 mod progress;
 mod pull_cmd;
 mod registry_cmd;
+mod report_cmd;
+mod serve_cmd;
 mod synth_cmd;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +39,10 @@ enum Command {
     Figures(figures_cmd::FiguresArgs),
     /// Generate a synthetic world, ingest it and print its figures: the quickest way to see Tandem.
     Demo(demo_cmd::DemoArgs),
+    /// Serve the dashboard and the JSON API (/api/v1) over a store.
+    Serve(serve_cmd::ServeArgs),
+    /// Write a self-contained HTML report (charts, tables, methods, provenance) for printing or sending.
+    Report(report_cmd::ReportArgs),
     /// Write a synthetic OpenAlex-shaped world (snapshot layout) for trying Tandem and for benchmarks.
     Synth(synth_cmd::SynthArgs),
     /// Fetch works from a live API into a store (resumable).
@@ -80,6 +86,8 @@ fn main() -> ExitCode {
         }
         Command::Figures(args) => figures_cmd::run(args).map(|_| ExitCode::SUCCESS),
         Command::Demo(args) => demo_cmd::run(args).map(|_| ExitCode::SUCCESS),
+        Command::Serve(args) => serve_cmd::run(args).map(|_| ExitCode::SUCCESS),
+        Command::Report(args) => report_cmd::run(args).map(|_| ExitCode::SUCCESS),
         Command::Synth(args) => synth_cmd::run(args).map(|_| ExitCode::SUCCESS),
         Command::Pull(command) => pull_cmd::run(command),
         Command::Registry(command) => registry_cmd::run(command),
