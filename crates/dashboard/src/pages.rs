@@ -117,7 +117,7 @@ fn respond(d: &Dashboard, result: Result<(&'static str, Value), DashboardError>)
     let rendered = result.and_then(|(template, ctx)| {
         Ok(d.templates
             .get_template(template)?
-            .render(minijinja::Value::from_serialize(&ctx))?)
+            .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))?)
     });
     match rendered {
         Ok(html) => Html(html).into_response(),
@@ -147,7 +147,7 @@ fn error_page(d: &Dashboard, e: DashboardError) -> Response {
     let html = d
         .templates
         .get_template("error.html")
-        .and_then(|t| t.render(minijinja::Value::from_serialize(&ctx)))
+        .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx))))
         .unwrap_or_else(|_| {
             format!(
                 "<!doctype html><title>Error</title><p>{}</p>",

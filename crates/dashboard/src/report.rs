@@ -316,5 +316,5 @@ pub async fn render(
     });
     Ok(d.templates
         .get_template("report.html")?
-        .render(minijinja::Value::from_serialize(&ctx))?)
+        .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))?)
 }
