@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use tandem_db::Role;
-use tandem_db::test_support::TestDb;
 use tandem_survey::tabulate::tabulate;
 use tandem_survey::{
     Answers, ImportKind, Instrument, Status, SurveyError, Surveys, TabulateOptions,
