@@ -325,6 +325,12 @@ fn kpi(
     change: (String, &str),
     explain: String,
 ) -> Value {
+    // Whole numbers print without ".0", so `data-value` matches the API's integers.
+    let raw = if raw.fract() == 0.0 && raw.abs() < 1e15 {
+        json!(raw as i64)
+    } else {
+        json!(raw)
+    };
     json!({"id": id, "label": label, "value": value, "raw": raw, "change": change.0, "change_class": change.1, "explain": explain})
 }
 
