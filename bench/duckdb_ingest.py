@@ -143,11 +143,13 @@ copy(
 inst_glob = f"{root}/data/institutions/*/*.gz"
 con.execute(
     f"""CREATE TABLE institutions AS
-    SELECT {inst_id('id')} AS institution_id, ror, display_name AS name, country_code, type, true AS is_full_record, lineage
-    FROM read_json('{inst_glob}', format = 'newline_delimited', compression = 'gzip',
-         columns = {{'id': 'VARCHAR', 'ror': 'VARCHAR', 'display_name': 'VARCHAR', 'country_code': 'VARCHAR', 'type': 'VARCHAR', 'lineage': 'VARCHAR[]'}})
-    UNION ALL
-    SELECT DISTINCT {inst_id('i.id')}, i.ror, i.display_name, i.country_code, i.type, false, i.lineage FROM links
+    SELECT * FROM (
+      SELECT {inst_id('id')} AS institution_id, ror, display_name AS name, country_code, type, true AS is_full_record, lineage
+      FROM read_json('{inst_glob}', format = 'newline_delimited', compression = 'gzip',
+           columns = {{'id': 'VARCHAR', 'ror': 'VARCHAR', 'display_name': 'VARCHAR', 'country_code': 'VARCHAR', 'type': 'VARCHAR', 'lineage': 'VARCHAR[]'}})
+      UNION ALL
+      SELECT DISTINCT {inst_id('i.id')}, i.ror, i.display_name, i.country_code, i.type, false, i.lineage FROM links
+    ) AS all_institutions
     QUALIFY row_number() OVER (PARTITION BY institution_id ORDER BY is_full_record DESC) = 1"""
 )
 copy(con, "institutions", "SELECT institution_id, ror, name, country_code, type, is_full_record FROM institutions")
