@@ -13,9 +13,9 @@ use minijinja::Environment;
 macro_rules! context {
     ($($key:ident => $value:expr),* $(,)?) => {{
         #[allow(unused_mut)]
-        let mut map = std::collections::BTreeMap::<&'static str, minijinja::Value>::new();
-        $( map.insert(stringify!($key), minijinja::Value::from_serialize(&$value)); )*
-        minijinja::Value::from_serialize(&map)
+        let mut map = std::collections::BTreeMap::<String, minijinja::Value>::new();
+        $( map.insert(stringify!($key).to_string(), minijinja::Value::from(minijinja::value::Serde(&$value))); )*
+        minijinja::Value::from(map)
     }};
 }
 use serde::{Deserialize, Serialize};

@@ -59,6 +59,8 @@ async fn user(db: &Database, email: &str, role: Role, ror: Option<&str>) {
 }
 
 async fn start(db: &TestDb, config: PortalConfig) -> App {
+    // Plain HTTP only, but a workspace build of reqwest wants a rustls provider installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let surveys = Surveys::new(db.db.clone());
     let mut instrument = Instrument::bundled();
     instrument.opens = "2000-01-01".into();
@@ -270,7 +272,7 @@ tandem_db::backend_tests! {
         assert_eq!(app.get(&b, &app.path("/respond")).await.status(), ok, "B may answer once invited");
         let r = app.post(&admin, "/admin/users", &[("csrf", &admin.csrf), ("email", "new@x.org"), ("role", "viewer"), ("institution", "")]).await;
         assert_eq!(r.status(), ok);
-        assert!(r.text().await.unwrap().contains("/set-password?token="));
+        assert!(r.text().await.unwrap().contains("set-password?token="), "the one-time link is shown");
         assert!(app.db.user_by_email("new@x.org").await.unwrap().is_some());
         let log = app.db.audit_log(20).await.unwrap();
         assert!(log.iter().any(|e| e.action == "user.add" && e.actor == "admin@group.org"));
@@ -311,7 +313,7 @@ tandem_db::backend_tests! {
         assert!(form_cookie.contains("HttpOnly") && form_cookie.contains("SameSite=Lax") && form_cookie.contains("Secure"), "{form_cookie}");
         let token = csrf_in(&page.text().await.unwrap());
         let r = app.http.post(format!("{}/login", app.base))
-            .header("cookie", cookie_value(&[form_cookie.clone()], tandem_portal::FORM_COOKIE).unwrap())
+            .header("cookie", cookie_value(std::slice::from_ref(&form_cookie), tandem_portal::FORM_COOKIE).unwrap())
             .form(&[("email", "viewer@group.org"), ("password", PASSWORD), ("csrf", &token)])
             .send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);

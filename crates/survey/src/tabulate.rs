@@ -665,10 +665,10 @@ fn suppress(
     }
     loop {
         let mut changed = false;
-        for r in 0..counts.len() {
+        for (r, row_counts) in counts.iter().enumerate() {
             if h.cells[r].iter().filter(|x| **x).count() == 1 && !h.rows[r] {
                 let mut refs: Vec<&mut bool> = h.cells[r].iter_mut().collect();
-                if !hide_complement(&counts[r], &mut refs) {
+                if !hide_complement(row_counts, &mut refs) {
                     h.rows[r] = true;
                 }
                 changed = true;

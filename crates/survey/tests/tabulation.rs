@@ -62,8 +62,11 @@ fn instrument() -> Instrument {
 /// | r3   | a      |       | yes | q     | 5     |      |
 /// | r4   | b      | y;z   | yes |       | 4     | <b>  |
 /// | r5   |        | x     | no  | r>p   |       |      |
+/// One respondent: its id and its answers as (question, values).
+type Row<'a> = (&'a str, &'a [(&'a str, &'a [&'a str])]);
+
 fn responses(i: &Instrument) -> Vec<(String, Answers)> {
-    let rows: [(&str, &[(&str, &[&str])]); 5] = [
+    let rows: [Row; 5] = [
         (
             "r1",
             &[
