@@ -9,7 +9,9 @@ mod pull_cmd;
 mod registry_cmd;
 mod report_cmd;
 mod serve_cmd;
+mod survey_cmd;
 mod synth_cmd;
+mod user_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -53,6 +55,12 @@ enum Command {
     Registry(registry_cmd::RegistryCommand),
     /// Match affiliation strings to ROR organisations and countries, and say why.
     Match(match_cmd::MatchArgs),
+    /// Accounts of the group database: add users (prints a one-time set-password link), list them.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
+    /// The member survey: import instruments, invite members, import responses, tabulate results.
+    #[command(subcommand)]
+    Survey(survey_cmd::SurveyCommand),
 }
 
 #[derive(Subcommand)]
@@ -92,6 +100,8 @@ fn main() -> ExitCode {
         Command::Pull(command) => pull_cmd::run(command),
         Command::Registry(command) => registry_cmd::run(command),
         Command::Match(args) => match_cmd::run(args).map(|_| ExitCode::SUCCESS),
+        Command::User(command) => user_cmd::run(command).map(|_| ExitCode::SUCCESS),
+        Command::Survey(command) => survey_cmd::run(command).map(|_| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

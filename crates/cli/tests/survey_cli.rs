@@ -22,7 +22,6 @@ fn stderr(o: &Output) -> String {
 }
 
 #[test]
-#[ignore = "runs once `user` and `survey` are registered in main.rs (user_cmd.rs, survey_cmd.rs)"]
 fn users_surveys_responses_and_results_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
