@@ -1,5 +1,7 @@
-//! `tandem demo`: a synthetic world, generated, ingested through the real path, its figures printed, and
-//! the dashboard served over it until Ctrl-C (`--no-serve` stops after the figures, for scripts and CI).
+//! `tandem demo`: a synthetic world, generated, ingested through the real path, its figures printed, the
+//! bundled member survey loaded with synthetic responses from 20 of the 24 members into a group database
+//! in the demo folder, and the dashboard and portal served over them until Ctrl-C (`--no-serve` stops
+//! after the figures, for scripts and CI).
 
 use crate::progress::IngestBar;
 use anyhow::Context;
@@ -14,8 +16,10 @@ use tandem_store::IngestOptions;
 #[command(
     long_about = "Generate a synthetic OpenAlex-shaped world (24 Russell Group members, their colleges, other UK \
 institutions and partners in about 40 countries, 2019-2024), ingest it with the real ingest path, and print the key \
-figures. Then it serves the dashboard over that store until Ctrl-C (unless --no-serve). The world is synthetic: its \
-figures illustrate Tandem and are not facts about any university."
+figures. It also loads the bundled member survey with synthetic responses from 20 of the 24 members into a group \
+database in the same folder. Then it serves the dashboard and the member portal until Ctrl-C (unless --no-serve), \
+printing a one-time link to set the password of a demo administrator. The world and the responses are synthetic: \
+they illustrate Tandem and are not facts about any university."
 )]
 pub struct DemoArgs {
     /// Works in the synthetic world.
@@ -124,6 +128,25 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         anyhow::Ok(engine.figures(request).await?)
     })?;
     let years = figures.years;
+
+    // The member survey: bundled instrument, synthetic responses, in the demo folder's database.
+    let data = dir.join("tandem-data");
+    let (db, survey) = runtime.block_on(async {
+        let db = tandem_db::Database::open_in_data_dir(&data)
+            .await
+            .with_context(|| format!("cannot open the database in {}", data.display()))?;
+        let surveys = tandem_survey::Surveys::new(db.clone());
+        let survey = tandem_survey::demo::load(&surveys).await?;
+        let progress = surveys.progress(survey.id).await?;
+        anyhow::Ok((db, (survey, progress)))
+    })?;
+    let (survey, progress) = survey;
+    println!(
+        "SYNTHETIC SURVEY RESPONSES: \"{}\" ({}): {progress}; in {}.\n",
+        survey.instrument.title,
+        survey.reference(),
+        data.join(tandem_db::SQLITE_FILE_NAME).display()
+    );
     println!(
         "SYNTHETIC DEMO WORLD: these figures illustrate Tandem; they are not facts about any university.\n"
     );
@@ -139,12 +162,17 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         args.year
     );
     println!("  tandem store info --store {}", store.display());
+    println!(
+        "  tandem survey results {} --data {}",
+        survey.instrument.slug,
+        data.display()
+    );
     if args.no_serve {
+        runtime.block_on(db.close());
         return Ok(());
     }
     println!();
     runtime.block_on(async {
-        let app = crate::serve_cmd::app(&store, Vec::new()).await?;
         let listener = match tokio::net::TcpListener::bind(args.addr).await {
             Ok(l) => l,
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
@@ -160,11 +188,47 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             }
         };
         let addr = listener.local_addr()?;
+        let config = tandem_portal::PortalConfig {
+            base_url: format!("http://{addr}"),
+            ..tandem_portal::PortalConfig::default()
+        };
+        let link = demo_admin_link(&db, &config.base_url).await?;
+        let app = crate::serve_cmd::app(&store, Vec::new(), db, config).await?;
         println!(
             "Open http://{addr}/?group=russell-group&partner={}&years={} in a browser.",
             args.partner.to_ascii_uppercase(),
             years[0]
         );
+        println!(
+            "Member survey (synthetic responses): set the password of the demo administrator {DEMO_ADMIN} at\n  {link}\n\
+             then log in and open http://{addr}/surveys/{}/results",
+            survey.id
+        );
         crate::serve_cmd::serve(listener, app).await
     })
+}
+
+/// The demo's administrator account.
+const DEMO_ADMIN: &str = "admin@demo.tandem.invalid";
+
+/// A fresh one-time set-password link for the demo administrator (created on first use).
+async fn demo_admin_link(db: &tandem_db::Database, base_url: &str) -> anyhow::Result<String> {
+    let user = match db.user_by_email(DEMO_ADMIN).await? {
+        Some(user) => user,
+        None => {
+            let user = db
+                .create_user(DEMO_ADMIN, tandem_db::Role::Admin, None)
+                .await?;
+            db.audit(
+                None,
+                "user.add",
+                &format!("user {DEMO_ADMIN}"),
+                "demo administrator",
+            )
+            .await?;
+            user
+        }
+    };
+    let token = db.issue_set_password_token(user.id).await?;
+    Ok(tandem_db::set_password_link(base_url, &token))
 }

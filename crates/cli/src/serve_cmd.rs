@@ -1,4 +1,5 @@
-//! `tandem serve`: the dashboard and the JSON API over one store, until Ctrl-C.
+//! `tandem serve`: the dashboard and the JSON API over one store, and the member portal (accounts,
+//! the survey, the cross-analysis) over the group database, until Ctrl-C.
 
 use anyhow::Context;
 use clap::Args;
@@ -7,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tandem_dashboard::{Dashboard, Options};
 use tandem_metrics::Group;
+use tandem_portal::{PortalConfig, PortalState};
+
+use crate::user_cmd::DbArgs;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -19,6 +23,42 @@ pub struct ServeArgs {
     /// Also answer for the group in this file (TOML; its path is its id in URLs). Repeatable.
     #[arg(long = "group-file", value_name = "PATH")]
     pub group_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub portal: PortalArgs,
+}
+
+/// How the member portal is served.
+#[derive(Args, Clone)]
+pub struct PortalArgs {
+    /// The address people reach the server at (for set-password links); with https:// the
+    /// cookies are marked Secure.
+    #[arg(long, value_name = "URL", env = "TANDEM_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Behind a reverse proxy: take the client address for login rate limits from X-Forwarded-For.
+    #[arg(long)]
+    pub trust_forwarded_for: bool,
+    /// In survey breakdowns, hide groups of fewer institutions than this.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub suppress_below: u64,
+}
+
+impl PortalArgs {
+    /// The portal's settings for a server listening on `addr`.
+    pub fn config(&self, addr: SocketAddr) -> PortalConfig {
+        let base_url = self
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        PortalConfig {
+            secure_cookies: base_url.starts_with("https://"),
+            trust_forwarded_for: self.trust_forwarded_for,
+            suppress_below: self.suppress_below,
+            base_url,
+            ..PortalConfig::default()
+        }
+    }
 }
 
 /// Reads group files given on the command line; the server only answers for groups named here.
@@ -29,8 +69,16 @@ pub fn read_groups(paths: &[PathBuf]) -> anyhow::Result<Vec<Group>> {
         .collect()
 }
 
-/// Every route the server answers: the dashboard and its API.
-pub async fn app(store: &Path, groups: Vec<Group>) -> anyhow::Result<axum::Router> {
+/// Every route the server answers: the dashboard and its API (`/`, `/partners`, `/members`,
+/// `/trends`, `/fields`, `/report`, `/api/v1/...`), and the member portal (`/login`, `/logout`,
+/// `/set-password`, `/surveys/...`, `/admin/...`) over the group database `db`, whose
+/// cross-analysis reads the same store's figures.
+pub async fn app(
+    store: &Path,
+    groups: Vec<Group>,
+    db: tandem_db::Database,
+    portal: PortalConfig,
+) -> anyhow::Result<axum::Router> {
     let dashboard = Dashboard::open(
         store,
         Options {
@@ -40,22 +88,27 @@ pub async fn app(store: &Path, groups: Vec<Group>) -> anyhow::Result<axum::Route
     )
     .await
     .with_context(|| format!("cannot open the store {}", store.display()))?;
-    let app = tandem_dashboard::router(Arc::new(dashboard));
-    // Other web views join here, each an axum Router with its own state already applied, e.g. the
-    // member-survey portal: `let app = app.merge(tandem_portal::router(...));`
-    Ok(app)
+    let dashboard = Arc::new(dashboard);
+    let app = tandem_dashboard::router(dashboard.clone());
+    let portal = PortalState::new(db, portal).with_dashboard(dashboard);
+    Ok(app.merge(tandem_portal::router(portal)))
 }
 
 /// Serves `app` on `listener` until Ctrl-C (or SIGTERM), printing the URL first.
 pub async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!(
-        "Tandem dashboard: http://{addr}/  (API: http://{addr}/api/v1/openapi.json; Ctrl-C to stop)"
+        "Tandem dashboard: http://{addr}/  (API: http://{addr}/api/v1/openapi.json; member survey: \
+         http://{addr}/surveys; Ctrl-C to stop)"
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped")?;
+    // The client address reaches the portal's per-address login rate limit.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped")?;
     eprintln!("Stopped.");
     Ok(())
 }
@@ -87,10 +140,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let app = app(&args.store, groups).await?;
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let db = args.db.open().await?;
+        let config = args.portal.config(listener.local_addr()?);
+        let app = app(&args.store, groups, db, config).await?;
         serve(listener, app).await
     })
 }

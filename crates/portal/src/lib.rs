@@ -17,7 +17,19 @@
 //! # Ok(()) }
 //! ```
 
+/// A template context: every value goes through serde, so any `Serialize` type can be passed
+/// (values that are already template values, such as safe strings, keep what they are).
+macro_rules! context {
+    ($($key:ident => $value:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut map = std::collections::BTreeMap::<String, minijinja::Value>::new();
+        $( map.insert(stringify!($key).to_string(), minijinja::Value::from(minijinja::value::Serde(&$value))); )*
+        minijinja::Value::from(map)
+    }};
+}
+
 mod auth;
+mod cross;
 mod pages;
 
 use std::sync::Arc;
@@ -51,6 +63,8 @@ pub struct PortalConfig {
     pub trust_forwarded_for: bool,
     /// The portal's public address, for set-password links made by admins.
     pub base_url: String,
+    /// The group (as the dashboard names it) whose members' papers the cross-analysis reads.
+    pub cross_group: String,
 }
 
 impl Default for PortalConfig {
@@ -64,6 +78,7 @@ impl Default for PortalConfig {
             suppress_below: 3,
             trust_forwarded_for: false,
             base_url: "http://127.0.0.1:8080".into(),
+            cross_group: "russell-group".into(),
         }
     }
 }
@@ -75,6 +90,8 @@ pub struct PortalState {
     pub(crate) surveys: Surveys,
     pub(crate) templates: Arc<minijinja::Environment<'static>>,
     pub(crate) config: Arc<PortalConfig>,
+    /// The publication figures, when a store is configured (for the cross-analysis).
+    pub(crate) dashboard: Option<Arc<tandem_dashboard::Dashboard>>,
 }
 
 impl PortalState {
@@ -85,7 +102,16 @@ impl PortalState {
             db,
             templates: Arc::new(pages::templates()),
             config: Arc::new(config),
+            dashboard: None,
         }
+    }
+
+    /// Sets the survey's answers beside publication figures: the cross-analysis page reads the
+    /// members' figures through this dashboard (and its cache), which may also be serving its own
+    /// pages.
+    pub fn with_dashboard(mut self, dashboard: Arc<tandem_dashboard::Dashboard>) -> PortalState {
+        self.dashboard = Some(dashboard);
+        self
     }
 }
 
@@ -97,6 +123,7 @@ impl PortalState {
 /// | `POST /logout` | logged in |
 /// | `GET /surveys`, `/surveys/{id}`, `/surveys/{id}/results`, `/surveys/{id}/crosstab`, `/surveys/{id}/results.{csv,json}` | logged in (aggregates only; free text for admins) |
 /// | `GET/POST /surveys/{id}/respond` | members of an invited institution |
+/// | `GET /surveys/{id}/cross-analysis` | logged in (aggregates; every member's row for admins, the own row for members) |
 /// | `GET /surveys/{id}/responses/{ror}` | admins, members of that institution |
 /// | `GET /surveys/{id}/responses`, `/surveys/{id}/responses.csv`, `/admin`, `POST /admin/...` | admins |
 pub fn router(state: PortalState) -> Router {
@@ -117,6 +144,7 @@ pub fn router(state: PortalState) -> Router {
         .route("/surveys/{id}/results.csv", get(pages::results_csv))
         .route("/surveys/{id}/results.json", get(pages::results_json))
         .route("/surveys/{id}/crosstab", get(pages::crosstab))
+        .route("/surveys/{id}/cross-analysis", get(cross::cross_analysis))
         .route("/surveys/{id}/responses", get(pages::responses))
         .route("/surveys/{id}/responses.csv", get(pages::responses_csv))
         .route("/surveys/{id}/responses/{ror}", get(pages::response))
@@ -153,6 +181,9 @@ pub enum PortalError {
     /// The survey store failed.
     #[error("{0}")]
     Survey(#[from] tandem_survey::SurveyError),
+    /// The publication figures could not be computed.
+    #[error("publication figures: {0}")]
+    Figures(String),
     /// A template failed to render.
     #[error("template error: {0}")]
     Template(#[from] minijinja::Error),

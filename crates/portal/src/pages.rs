@@ -9,15 +9,6 @@ use axum::http::{Extensions, HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::Environment;
 
-/// A template context: every value goes through serde, so any `Serialize` type can be passed.
-macro_rules! context {
-    ($($key:ident => $value:expr),* $(,)?) => {{
-        #[allow(unused_mut)]
-        let mut map = std::collections::BTreeMap::<String, minijinja::Value>::new();
-        $( map.insert(stringify!($key).to_string(), minijinja::Value::from(minijinja::value::Serde(&$value))); )*
-        minijinja::Value::from(map)
-    }};
-}
 use serde::{Deserialize, Serialize};
 use tandem_db::{Role, Session, User, now, random_token};
 use tandem_survey::answers::parse_values;
@@ -47,6 +38,10 @@ pub fn templates() -> Environment<'static> {
         ("respond.html", include_str!("../templates/respond.html")),
         ("results.html", include_str!("../templates/results.html")),
         ("crosstab.html", include_str!("../templates/crosstab.html")),
+        (
+            "cross_analysis.html",
+            include_str!("../templates/cross_analysis.html"),
+        ),
         (
             "responses.html",
             include_str!("../templates/responses.html"),
@@ -82,7 +77,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Html<String> {
     ))
 }
 
-fn render(
+pub(crate) fn render(
     state: &PortalState,
     name: &str,
     ctx: minijinja::Value,
@@ -91,14 +86,14 @@ fn render(
 }
 
 #[derive(Serialize)]
-struct UserView {
+pub(crate) struct UserView {
     email: String,
     role: Role,
     institution: Option<String>,
     institution_name: Option<String>,
 }
 
-async fn user_view(state: &PortalState, user: &User) -> Result<UserView, PortalError> {
+pub(crate) async fn user_view(state: &PortalState, user: &User) -> Result<UserView, PortalError> {
     let institution_name = match &user.institution_ror {
         Some(ror) => state.db.institution(ror).await?.map(|i| i.name),
         None => None,
@@ -384,7 +379,7 @@ pub async fn set_password(
 // ---------------------------------------------------------------- surveys
 
 #[derive(Serialize)]
-struct SurveyRow {
+pub(crate) struct SurveyRow {
     id: i64,
     reference: String,
     title: String,
@@ -395,7 +390,7 @@ struct SurveyRow {
     my_status: Option<String>,
 }
 
-async fn survey_row(
+pub(crate) async fn survey_row(
     state: &PortalState,
     s: &StoredInstrument,
     user: &User,
@@ -447,7 +442,7 @@ pub async fn surveys(State(state): State<PortalState>, headers: HeaderMap) -> Pa
     Ok(page.into_response())
 }
 
-async fn load(state: &PortalState, id: &str) -> Result<StoredInstrument, PortalError> {
+pub(crate) async fn load(state: &PortalState, id: &str) -> Result<StoredInstrument, PortalError> {
     let id: i64 = id
         .parse()
         .map_err(|_| PortalError::NotFound(format!("survey '{id}'")))?;

@@ -6,6 +6,7 @@
 pub mod answers;
 pub mod demo;
 pub mod instrument;
+pub mod regions;
 pub mod store;
 pub mod tabulate;
 
