@@ -216,6 +216,8 @@ tandem_db::backend_tests! {
             (app.path("/results.csv"), [login, ok, ok, ok, ok]),
             (app.path("/results.json"), [login, ok, ok, ok, ok]),
             (app.path("/crosstab"), [login, ok, ok, ok, ok]),
+            // Without a store the page says so; with one, tests/cross_analysis.rs checks the rows.
+            (app.path("/cross-analysis"), [login, ok, ok, ok, ok]),
             (app.path("/responses"), [login, no, no, no, ok]),
             (app.path("/responses.csv"), [login, no, no, no, ok]),
             (app.path("/responses/052gg0110"), [login, no, ok, no, ok]),
