@@ -90,6 +90,12 @@ impl TestDb {
         }))
     }
 
+    /// What [`Database::open`] (and `tandem ... --database`) takes to reach this database: the
+    /// SQLite file's path, or the PostgreSQL URL scoped to the test's schema.
+    pub fn spec(&self) -> &str {
+        &self.reopen_spec
+    }
+
     /// Opens a second pool on the same database (migrations run again and must change nothing).
     pub async fn reopen(&self) -> Result<Database> {
         Database::open(&self.reopen_spec).await
