@@ -23,10 +23,29 @@ pub struct ServeArgs {
     /// Also answer for the group in this file (TOML; its path is its id in URLs). Repeatable.
     #[arg(long = "group-file", value_name = "PATH")]
     pub group_files: Vec<PathBuf>,
-    #[command(flatten)]
-    pub db: DbArgs,
+    /// The group database (accounts, surveys): postgres://USER:PASSWORD@HOST/DB, sqlite://PATH,
+    /// or a file path. Default: tandem.db in the data folder.
+    #[arg(long, value_name = "URL", env = "TANDEM_DATABASE")]
+    pub database: Option<String>,
+    /// The data folder holding the default SQLite group database. Default: `tandem-data` beside
+    /// the store folder (where `tandem demo` keeps it).
+    #[arg(long, value_name = "DIR", env = "TANDEM_DATA")]
+    pub data: Option<PathBuf>,
     #[command(flatten)]
     pub portal: PortalArgs,
+}
+
+impl ServeArgs {
+    /// Where the group database is, as `tandem user` and `tandem survey` take it.
+    pub fn db_args(&self) -> DbArgs {
+        DbArgs {
+            database: self.database.clone(),
+            data: self.data.clone().unwrap_or_else(|| {
+                let store = std::path::absolute(&self.store).unwrap_or_else(|_| self.store.clone());
+                store.parent().unwrap_or(Path::new(".")).join("tandem-data")
+            }),
+        }
+    }
 }
 
 /// How the member portal is served.
@@ -143,7 +162,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
-        let db = args.db.open().await?;
+        let db_args = args.db_args();
+        let db = db_args.open().await?;
+        match &db_args.database {
+            Some(_) => eprintln!("Group database: the one given with --database."),
+            None => eprintln!(
+                "Group database: {} (accounts: tandem user add EMAIL --role admin --data {})",
+                db_args.data.join(tandem_db::SQLITE_FILE_NAME).display(),
+                db_args.data.display()
+            ),
+        }
         let config = args.portal.config(listener.local_addr()?);
         let app = app(&args.store, groups, db, config).await?;
         serve(listener, app).await
