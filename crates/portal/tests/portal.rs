@@ -394,6 +394,74 @@ tandem_db::backend_tests! {
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
 
+    async fn every_text_field_takes_hostile_input(db: &TestDb) {
+        let app = start(db, test_config()).await;
+        let no_markup = |html: &str, what: &str| {
+            assert!(!html.contains("<script>alert") && !html.contains("<img src=x"), "{what} renders raw HTML");
+        };
+        const SQL_AND_HTML: &str = "Robert'); DROP TABLE responses; -- <img src=x onerror=alert(1)>";
+
+        // Free text in a draft: kept byte for byte, shown escaped when the form comes back.
+        let a = app.login("a@ox.ac.uk").await;
+        let r = app.post(&a, &app.path("/respond"), &[("csrf", &a.csrf), ("q.comments", SQL_AND_HTML), ("q.barriers", "other"), ("q.barriers_other", HOSTILE), ("action", "save")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let surveys = Surveys::new(app.db.clone());
+        let s = surveys.instrument(app.survey).await.unwrap();
+        let stored = surveys.response(&s, OXFORD).await.unwrap().unwrap();
+        assert_eq!(stored.answers["comments"], tandem_survey::Answer::Text(SQL_AND_HTML.into()));
+        assert_eq!(stored.answers["barriers_other"], tandem_survey::Answer::Text(HOSTILE.into()));
+        let html = app.get(&a, &app.path("/respond")).await.text().await.unwrap();
+        no_markup(&html, "the draft");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+
+        // An option value that is not an option: refused, and echoed escaped.
+        let r = app.post(&a, &app.path("/respond"), &[("csrf", &a.csrf), ("q.top_priority_region", HOSTILE), ("action", "save")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        no_markup(&r.text().await.unwrap(), "a bad option");
+        let r = app.post(&a, &app.path("/respond"), &[("csrf", &a.csrf), ("q.<script>alert(1)</script>", "x"), ("action", "save")]).await;
+        assert!(r.status().is_client_error(), "{}", r.status());
+        no_markup(&r.text().await.unwrap(), "a bad question id");
+
+        // The login form: SQL in both fields is just a wrong login, and the address comes back escaped.
+        for (email, password) in [(HOSTILE, "x"), ("a@ox.ac.uk", "' OR '1'='1' --"), ("admin@group.org' --", PASSWORD)] {
+            let r = app.try_login(email, password, "10.5.0.1").await.err().unwrap();
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{email}");
+            no_markup(&r.text().await.unwrap(), "the login form");
+        }
+
+        // Account fields: a markup institution is refused with an escaped message.
+        let admin = app.login("admin@group.org").await;
+        let r = app.post(&admin, "/admin/users", &[("csrf", &admin.csrf), ("email", "m@x.org"), ("role", "member"), ("institution", HOSTILE)]).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        no_markup(&r.text().await.unwrap(), "the add-user error");
+        assert!(app.db.user_by_email("m@x.org").await.unwrap().is_none(), "nothing half-added");
+        let r = app.post(&admin, "/admin/users", &[("csrf", &admin.csrf), ("email", "m@x.org"), ("role", HOSTILE), ("institution", "")]).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        no_markup(&r.text().await.unwrap(), "a bad role");
+
+        // A password made of SQL and markup is a password like any other.
+        let user = app.db.create_user("sql@ox.ac.uk", Role::Member, Some(OXFORD)).await.unwrap();
+        let token = app.db.issue_set_password_token(user.id).await.unwrap();
+        app.db.set_password_with_token(&token, SQL_AND_HTML).await.unwrap();
+        assert!(app.try_login("sql@ox.ac.uk", SQL_AND_HTML, "10.5.0.2").await.is_ok());
+        let r = app.get(&Browser::default(), &format!("/set-password?token={}", "%3Cscript%3Ealert(1)%3C/script%3E")).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        no_markup(&r.text().await.unwrap(), "a bad set-password token");
+
+        // Paths and query strings: not found or bad request, escaped.
+        for path in [
+            "/surveys/%3Cscript%3Ealert(1)%3C%2Fscript%3E/results".to_string(),
+            app.path("/crosstab?row=%3Cscript%3Ealert(1)%3C/script%3E&col=us_presence"),
+            app.path("/responses/%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
+            app.path("/cross-analysis?partner=%3Cscript%3Ealert(1)%3C/script%3E"),
+        ] {
+            let r = app.get(&admin, &path).await;
+            assert!(r.status().is_client_error(), "{path}: {}", r.status());
+            no_markup(&r.text().await.unwrap(), &path);
+        }
+        assert_eq!(app.db.institutions().await.unwrap().len(), 24, "tables intact");
+    }
+
     async fn members_save_resume_and_submit_through_the_form(db: &TestDb) {
         let app = start(db, test_config()).await;
         let a = app.login("a@ox.ac.uk").await;
