@@ -165,6 +165,17 @@ pub async fn cross_analysis(
             }
         }
     }
+    // One country stands for the whole region when it is the only one, or when it is China and
+    // Hong Kong and Macao count as China (the Leiden unification the metrics offer).
+    let leiden = partner == "CN"
+        && region
+            .countries
+            .iter()
+            .all(|c| ["CN", "HK", "MO"].contains(&c.as_str()));
+    if leiden {
+        pairs.push(("unify_countries".into(), "leiden".into()));
+    }
+    let whole_region = leiden || region.countries.len() == 1;
     let params = dashboard
         .params_from_pairs(&pairs)
         .map_err(|e| PortalError::BadRequest(e.to_string()))?;
@@ -304,7 +315,7 @@ pub async fn cross_analysis(
             no_store => false, partner => partner.clone(), country => country, partners => partners,
             region => region.label.clone(), region_countries => region.countries.join(", "),
             years => years, group => figures.as_ref().map(|f| f.group_name.clone()),
-            no_papers => figures.is_none(),
+            no_papers => figures.is_none(), whole_region => whole_region, leiden => leiden,
             groups => groups,
             group_chart => minijinja::Value::from_safe_string(group_chart),
             member_chart => member_chart.map(minijinja::Value::from_safe_string),
