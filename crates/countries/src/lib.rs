@@ -78,7 +78,8 @@ static US_STATE_NAMES: LazyLock<HashMap<&'static str, &'static str>> = LazyLock:
         .collect()
 });
 
-fn is_us_state_code(token: &str) -> bool {
+/// True for the two-letter postal code of a US state, district or territory ("CA", "MA", "DC").
+pub fn is_us_state_code(token: &str) -> bool {
     US_STATES.iter().any(|(code, _)| *code == token)
 }
 

@@ -95,6 +95,9 @@ fn main() {
         .collect();
     gold_files.sort();
     let verbose = std::env::var_os("TANDEM_AFFILIATIONS_VERBOSE").is_some();
+    // TANDEM_AFFILIATIONS_DUMP=FILE: every string's result and gold ids as JSON Lines, for analysis.
+    let mut dump = std::env::var_os("TANDEM_AFFILIATIONS_DUMP")
+        .map(|path| std::io::BufWriter::new(std::fs::File::create(path).expect("dump file")));
     for file in &gold_files {
         let text = std::fs::read_to_string(file).expect("gold file");
         let items: Vec<serde_json::Value> = serde_json::from_str(&text).expect("gold json");
@@ -128,6 +131,17 @@ fn main() {
             tp += hits;
             fp += got.len() - hits;
             let gold_known = !gold.is_empty() && gold.iter().all(|g| registry.get(g).is_some());
+            if let Some(out) = dump.as_mut() {
+                use std::io::Write;
+                let line = serde_json::json!({
+                    "set": file.file_name().unwrap().to_string_lossy(),
+                    "gold": gold,
+                    "gold_known": gold_known,
+                    "gold_loaded": gold.iter().filter(|g| registry.get(g).is_some()).collect::<Vec<_>>(),
+                    "result": result,
+                });
+                writeln!(out, "{line}").expect("dump write");
+            }
             if gold_known {
                 in_registry += 1;
                 recall_total += gold.len();

@@ -14,7 +14,7 @@ use crate::normalize::{GENERIC, is_stop_word, name_key, tokenize};
 use crate::organization::{NameKind, Organization, Status};
 
 /// Bumped whenever the file layout changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -404,9 +404,21 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                     continue;
                 }
                 let tokens = tokenize(variant);
+                // One word of three letters or fewer once legal forms and punctuation are gone ("CA,
+                // Inc."): an acronym, not a name.
+                if tokens.len() == 1 && tokens[0].text.chars().count() <= 3 {
+                    continue;
+                }
                 // Generic words only: "University Hospital" names no one, but four or more together
-                // do ("Agency for Science, Technology and Research").
-                if tokens.len() < 4 && tokens.iter().all(|t| GENERIC.contains(t.text.as_str())) {
+                // do ("Agency for Science, Technology and Research"), and so do three when they are
+                // the organisation's own name as ROR writes it ("Central South University"), not a
+                // name cut short of its city ("University Medical Center" of "... Utrecht").
+                let generic = tokens.iter().all(|t| GENERIC.contains(t.text.as_str()));
+                if generic
+                    && (tokens.len() < 3
+                        || (tokens.len() == 3
+                            && (form != NameForm::Full || kind == NameKind::Alias)))
+                {
                     continue;
                 }
                 let key = tokens

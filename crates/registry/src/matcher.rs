@@ -286,10 +286,21 @@ impl<'r> AffiliationMatcher<'r> {
         let mut offset = 0;
         let mut address_start = 0;
         let mut addresses: Vec<(usize, usize, Option<&'static str>)> = Vec::new();
+        let mut first_country = None;
         for segment in affiliation.split(';') {
             let end = offset + segment.len();
+            // Addresses listed with commas only ("..., Kyoto 615-8510, Japan, Department of ...,
+            // Tokyo, Japan") end at a segment that is a country followed by more than a country.
+            for (cut, code) in country_cuts(segment) {
+                addresses.push((address_start, offset + cut, Some(code)));
+                first_country.get_or_insert(code);
+                address_start = offset + cut + 1;
+            }
             if let Some(code) = tandem_countries::resolve_country(segment) {
-                addresses.push((address_start, end, Some(code)));
+                first_country.get_or_insert(code);
+                if address_start < end {
+                    addresses.push((address_start, end, Some(code)));
+                }
                 address_start = end + 1;
             }
             offset = end + 1;
@@ -311,7 +322,7 @@ impl<'r> AffiliationMatcher<'r> {
                 None
             }
         };
-        result.country = addresses.iter().find_map(|a| a.2);
+        result.country = first_country;
         for (start, end, code) in addresses {
             // A trailing piece without a country takes the string's country when there is only one.
             let code = code.or(only_country);
@@ -354,7 +365,7 @@ impl<'r> AffiliationMatcher<'r> {
             },
             None => self.loose_country(input, &parts),
         };
-        let candidates = self.candidates(&parts);
+        let candidates = self.candidates(&parts, country.code);
         let all_tokens: Vec<&str> = parts
             .iter()
             .flat_map(|p| p.tokens.iter().map(|t| t.text.as_str()))
@@ -364,7 +375,7 @@ impl<'r> AffiliationMatcher<'r> {
     }
 
     /// Every name, run of adjacent parts and acronym in the address.
-    fn candidates(&self, parts: &[Part]) -> Vec<Candidate> {
+    fn candidates(&self, parts: &[Part], country: Option<&str>) -> Vec<Candidate> {
         let mut candidates = Vec::new();
         let longest = self.registry.longest_name.max(1);
         let mut push = |entries: &[NameEntry],
@@ -427,6 +438,48 @@ impl<'r> AffiliationMatcher<'r> {
                     push(entries, kind, span, last - first, s, e);
                 }
             }
+            // "Basel University" for "University of Basel": a whole part that is a place and
+            // "University", and no name as written, is read the other way round, but only for a
+            // university in that place ("Washington University" is not the University of Washington).
+            let core = &part.ids[part.core.0..part.core.1];
+            if (2..=4).contains(&core.len())
+                && !core.contains(&UNKNOWN)
+                && part.tokens[part.core.1 - 1].text == "univ"
+                && self.registry.names_for(hash_ids(core)).is_empty()
+            {
+                let mut swapped = Vec::with_capacity(core.len());
+                swapped.push(core[core.len() - 1]);
+                swapped.extend_from_slice(&core[..core.len() - 1]);
+                let place = &part.tokens[part.core.0..part.core.1 - 1];
+                let entries: Vec<NameEntry> = self
+                    .registry
+                    .names_for(hash_ids(&swapped))
+                    .iter()
+                    .filter(|e| {
+                        self.registry.city_keys(e.org).iter().any(|city| {
+                            city.len() == place.len()
+                                && city.iter().zip(place).all(|(c, t)| *c == t.text)
+                        })
+                    })
+                    .map(|e| NameEntry {
+                        kind: NameKind::Alias,
+                        ..*e
+                    })
+                    .collect();
+                if !entries.is_empty() {
+                    let span = Span {
+                        first_part: pi,
+                        first_token: part.core.0,
+                        last_part: pi,
+                        end_token: part.core.1,
+                    };
+                    let (s, e) = (
+                        part.start + part.tokens[part.core.0].start,
+                        part.start + part.tokens[part.core.1 - 1].end,
+                    );
+                    push(&entries, MatchKind::WholePart, span, core.len(), s, e);
+                }
+            }
             // Two or three adjacent whole parts.
             for extra in 1..=2 {
                 let last_part = pi + extra;
@@ -457,7 +510,13 @@ impl<'r> AffiliationMatcher<'r> {
                 let e = last.start + last.tokens[last.core.1 - 1].end;
                 push(entries, MatchKind::AdjacentParts, span, ids.len(), s, e);
             }
-            if let Some(letters) = &part.acronym {
+            // "CA" in "Stanford, CA 94305, USA" is a state, not an organisation.
+            let us_state = |letters: &str| {
+                letters.len() == 2
+                    && tandem_countries::is_us_state_code(letters)
+                    && country.is_none_or(|c| region(c) == "US")
+            };
+            if let Some(letters) = part.acronym.as_deref().filter(|l| !us_state(l)) {
                 let entries: Vec<NameEntry> = self
                     .registry
                     .acronym(letters)
@@ -559,8 +618,16 @@ impl<'r> AffiliationMatcher<'r> {
                 if continues_to_the_right(input, part, span.end_token) {
                     continue;
                 }
+                // "University of Miami Hospital", "University of Missouri-Kansas City", "Southeast
+                // Missouri State University": the words around the name make it another's.
+                if extends_the_name(input, part, span.first_token, span.end_token) {
+                    continue;
+                }
             }
-            let city_agrees = |c: &Candidate| self.city_in(c.org, all_tokens);
+            // The city must be named outside the match: "Newcastle University" does not name the
+            // city of the University of Newcastle (Australia), nor "Saint Louis University" St. Louis.
+            let outside = global_range(parts, &span);
+            let city_agrees = |c: &Candidate| self.city_in_outside(c.org, all_tokens, outside);
             if group.len() > 1 {
                 let in_city: Vec<&Candidate> =
                     group.iter().copied().filter(|c| city_agrees(c)).collect();
@@ -887,6 +954,18 @@ impl<'r> AffiliationMatcher<'r> {
         !self.related(c.org, primary)
     }
 
+    /// True when one of the organisation's cities appears, as whole words, among the string's tokens
+    /// outside the token range `skip` (the match itself).
+    fn city_in_outside(&self, org: u32, tokens: &[&str], skip: (usize, usize)) -> bool {
+        self.registry.city_keys(org).iter().any(|city| {
+            !city.is_empty()
+                && tokens.windows(city.len()).enumerate().any(|(i, w)| {
+                    (i + city.len() <= skip.0 || i >= skip.1)
+                        && w.iter().zip(city).all(|(a, b)| *a == b.as_str())
+                })
+        })
+    }
+
     /// True when one of the organisation's cities appears, as whole words, among the string's tokens.
     fn city_in(&self, org: u32, tokens: &[&str]) -> bool {
         self.registry.city_keys(org).iter().any(|city| {
@@ -958,7 +1037,15 @@ impl<'r> AffiliationMatcher<'r> {
             } else {
                 match bytes[i] {
                     b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'|' | b'/'
-                    | b'\n' | b'\t' => (true, 1),
+                    | b'\t' => (true, 1),
+                    // Two spaces or more separate parts in strings that lost their commas ("Stockholm
+                    // University  Kräftriket 2B 114 19 Stockholm Sweden"); a line break is a wrapped
+                    // line, not a separator.
+                    b' ' if bytes.get(i + 1) == Some(&b' ')
+                        && (i == 0 || !matches!(bytes[i - 1], b'\n' | b'\r' | b' ')) =>
+                    {
+                        (true, 1)
+                    }
                     // A dash with spaces around it separates; inside a word it does not ("Paris-Sud").
                     b'-' if i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' ') => {
                         (true, 1)
@@ -1055,6 +1142,40 @@ fn continues_to_the_left(input: &str, part: &Part, first: usize) -> bool {
     opens_generic && !before_is_unit && !preposition
 }
 
+/// True when the name found inside a part is the start or the end of a longer name: a hyphen joins
+/// the next word to it ("University of Missouri-Kansas City"), the next word says the part is a body
+/// of another kind ("... University Hospital", "... Health Sciences Center"), or a compass word comes
+/// just before it ("Southeast Missouri State University").
+fn extends_the_name(input: &str, part: &Part, first: usize, end: usize) -> bool {
+    let gap = |a: &Token, b: &Token| {
+        input
+            .get(part.start + a.end..part.start + b.start)
+            .unwrap_or_default()
+    };
+    if let Some(next) = part.tokens.get(end) {
+        let between = gap(&part.tokens[end - 1], next);
+        if matches!(between, "-" | "–" | "‐") && next.text.bytes().any(|b| b.is_ascii_alphabetic())
+        {
+            return true;
+        }
+        if between.trim().is_empty() && matches!(next.text.as_str(), "hosp" | "hlth" | "sci") {
+            return true;
+        }
+    }
+    if first > 0 {
+        let before = &part.tokens[first - 1];
+        if gap(before, &part.tokens[first]).trim().is_empty()
+            && matches!(
+                before.text.as_str(),
+                "n" | "s" | "e" | "w" | "ne" | "nw" | "se" | "sw"
+            )
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// True when the words just after a name inside a part join it to more ("Institute for ...", "College
 /// of ..."): the part names something longer.
 fn continues_to_the_right(input: &str, part: &Part, end: usize) -> bool {
@@ -1083,6 +1204,70 @@ fn continues_to_the_right(input: &str, part: &Part, end: usize) -> bool {
                 | "para"
         )
     })
+}
+
+/// Where a list of addresses written with commas only can be cut: after each comma-separated segment
+/// (not the last) that is a country name, alone or with a postcode, when what follows is more than
+/// another country or postcode. Byte offsets of the comma, with the country.
+fn country_cuts(segment: &str) -> Vec<(usize, &'static str)> {
+    let mut cuts = Vec::new();
+    if !segment.contains(',') {
+        return cuts;
+    }
+    let pieces: Vec<(usize, &str)> = segment
+        .split(',')
+        .scan(0, |offset, piece| {
+            let start = *offset;
+            *offset += piece.len() + 1;
+            Some((start, piece))
+        })
+        .collect();
+    for (i, (start, piece)) in pieces.iter().enumerate() {
+        let Some((_, next)) = pieces.get(i + 1) else {
+            break;
+        };
+        let Some(code) = bare_country(piece) else {
+            continue;
+        };
+        // What follows must name something: letters, and not just a country or a postcode.
+        let next = next.trim();
+        let letters = next.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 4 || bare_country(next).is_some() {
+            continue;
+        }
+        let rest = &segment[start + piece.len()..];
+        if tandem_countries::resolve_country(rest).is_none() && rest.trim().len() < 40 {
+            continue;
+        }
+        cuts.push((start + piece.len(), code));
+    }
+    cuts
+}
+
+/// The country a comma-separated segment is, alone or beside a postcode ("Japan", "D-69120 Germany",
+/// "and USA").
+fn bare_country(piece: &str) -> Option<&'static str> {
+    let words: Vec<&str> = piece
+        .split_whitespace()
+        .filter(|w| !w.bytes().any(|b| b.is_ascii_digit()))
+        .collect();
+    let words = match words.first() {
+        Some(&"and") => &words[1..],
+        _ => &words[..],
+    };
+    if words.is_empty() || words.len() > 4 {
+        return None;
+    }
+    tandem_countries::country_code_for_name(&words.join(" "))
+}
+
+/// The range of a span in the address's tokens, all parts flattened.
+fn global_range(parts: &[Part], span: &Span) -> (usize, usize) {
+    let base = |part: usize| parts[..part].iter().map(|p| p.tokens.len()).sum::<usize>();
+    (
+        base(span.first_part) + span.first_token,
+        base(span.last_part) + span.end_token,
+    )
 }
 
 /// ROR's own grouping of codes that affiliation strings confuse: Great Britain and the UK; China,

@@ -7,7 +7,14 @@ use std::path::Path;
 use tandem_registry::{AffiliationMatcher, MatchKind, Registry, import_file, import_files};
 
 /// `(ror id, display name, aliases, city, country, type)`.
-type Org = (&'static str, &'static str, &'static [&'static str], &'static str, &'static str, &'static str);
+type Org = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 const ORGS: &[Org] = &[
     (

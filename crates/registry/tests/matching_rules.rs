@@ -1,0 +1,276 @@
+//! One small hand-written case (or two) for each matching rule, against a registry written here. Each
+//! case fails without its rule.
+
+use tandem_registry::{AffiliationMatcher, Registry, import_file};
+
+/// `(ror id, display name, aliases, city, country, type, relationships as (type, ror id))`.
+type Org = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const ORGS: &[Org] = &[
+    (
+        "01kj2bm70",
+        "Newcastle University",
+        &["University of Newcastle upon Tyne"],
+        "Newcastle upon Tyne",
+        "GB",
+        "education",
+        &[],
+    ),
+    (
+        "00eae9z71",
+        "University of Newcastle Australia",
+        &["Newcastle University"],
+        "Newcastle",
+        "AU",
+        "education",
+        &[],
+    ),
+    (
+        "04tv5tr73",
+        "CA Technologies (United States)",
+        &["CA, Inc."],
+        "New York",
+        "US",
+        "company",
+        &[],
+    ),
+    (
+        "00f1zfq44",
+        "Central South University",
+        &[],
+        "Changsha",
+        "CN",
+        "education",
+        &[],
+    ),
+    (
+        "0000hosp1",
+        "University Hospital",
+        &[],
+        "Somewhere",
+        "DE",
+        "healthcare",
+        &[],
+    ),
+    (
+        "01hhn8329",
+        "Chiba University",
+        &[],
+        "Chiba",
+        "JP",
+        "education",
+        &[],
+    ),
+    (
+        "02kpeqv85",
+        "Kyoto University",
+        &[],
+        "Kyoto",
+        "JP",
+        "education",
+        &[],
+    ),
+    (
+        "02s6k3f65",
+        "University of Basel",
+        &[],
+        "Basel",
+        "CH",
+        "education",
+        &[],
+    ),
+    (
+        "00cvxb145",
+        "University of Washington",
+        &[],
+        "Seattle",
+        "US",
+        "education",
+        &[],
+    ),
+    (
+        "02dgjyy92",
+        "University of Miami",
+        &[],
+        "Coral Gables",
+        "US",
+        "education",
+        &[],
+    ),
+    (
+        "02ymw8z06",
+        "University of Missouri",
+        &[],
+        "Columbia",
+        "US",
+        "education",
+        &[],
+    ),
+    (
+        "01hrg8r23",
+        "Missouri State University",
+        &[],
+        "Springfield",
+        "US",
+        "education",
+        &[],
+    ),
+];
+
+fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
+    let mut names = vec![format!(
+        r#"{{"value":"{name}","types":["ror_display","label"],"lang":"en"}}"#
+    )];
+    names.extend(
+        aliases
+            .iter()
+            .map(|a| format!(r#"{{"value":"{a}","types":["alias"],"lang":null}}"#)),
+    );
+    let relationships: Vec<String> = relationships
+        .iter()
+        .map(|(kind, ror)| {
+            format!(r#"{{"type":"{kind}","id":"https://ror.org/{ror}","label":"x"}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"id":"https://ror.org/{id}","names":[{}],"locations":[{{"geonames_id":1,"geonames_details":{{"name":"{city}","country_code":"{country}","country_name":"x"}}}}],"types":["{kind}"],"status":"active","relationships":[{}]}}"#,
+        names.join(","),
+        relationships.join(",")
+    )
+}
+
+fn registry() -> Registry {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orgs.jsonl");
+    std::fs::write(
+        &path,
+        ORGS.iter().map(record).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let imported = import_file(&path, |_| {}).unwrap();
+    assert!(imported.rejects.is_empty(), "{:?}", imported.rejects);
+    imported.registry
+}
+
+/// The display names of the main matches.
+fn matched(registry: &Registry, s: &str) -> Vec<String> {
+    AffiliationMatcher::new(registry)
+        .match_affiliation(s)
+        .matches
+        .into_iter()
+        .map(|m| m.name)
+        .collect()
+}
+
+#[test]
+fn a_city_inside_the_name_does_not_count_as_the_city() {
+    let r = registry();
+    // "Newcastle" is the city of the Australian namesake, but here it is part of the name: the
+    // display name wins over the other's alias.
+    assert_eq!(
+        matched(&r, "School of Education, Newcastle University"),
+        ["Newcastle University"]
+    );
+    // A city named outside the name still decides.
+    assert_eq!(
+        matched(&r, "Newcastle University, Newcastle, NSW, Australia"),
+        ["University of Newcastle Australia"]
+    );
+}
+
+#[test]
+fn a_name_that_shrinks_to_a_short_word_is_an_acronym_only() {
+    let r = registry();
+    // "CA, Inc." is "ca" once the legal form goes; "CA 93117" is a state and ZIP code.
+    assert!(matched(&r, "Soilmoisture Equipment Corp., Goleta, CA 93117, US.").is_empty());
+    assert!(matched(&r, "Amgen Research, South San Francisco, CA, USA").is_empty());
+}
+
+#[test]
+fn three_generic_words_can_be_a_display_name_as_a_whole_part() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "School of Metallurgy, Central South University, Changsha, China"
+        ),
+        ["Central South University"]
+    );
+    // Two are not enough, and three inside a longer part are not a name.
+    assert!(matched(&r, "Department of Surgery, University Hospital").is_empty());
+    assert!(matched(&r, "Hunan Central South University Hospital, China").is_empty());
+}
+
+#[test]
+fn two_spaces_separate_parts() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "School of Metallurgy  Central South University  Changsha  China"
+        ),
+        ["Central South University"]
+    );
+}
+
+#[test]
+fn addresses_listed_with_commas_end_at_a_country() {
+    let r = registry();
+    let mut got = matched(
+        &r,
+        "Department of Chemistry, Chiba University, Chiba 263-8522, Japan, Department of Physics, \
+         Kyoto University, Kyoto 606-8502, Japan",
+    );
+    got.sort();
+    assert_eq!(got, ["Chiba University", "Kyoto University"]);
+}
+
+#[test]
+fn place_university_reads_as_university_of_place_in_that_place() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "Department of Biomedicine, Basel University"),
+        ["University of Basel"]
+    );
+    // The University of Washington is in Seattle: "Washington University" is someone else.
+    assert!(matched(&r, "Department of Medicine, Washington University").is_empty());
+}
+
+#[test]
+fn words_around_a_name_inside_a_part_can_make_it_another_name() {
+    let r = registry();
+    assert!(
+        matched(
+            &r,
+            "Department of Cardiology, University of Miami Hospital, USA"
+        )
+        .is_empty()
+    );
+    assert!(
+        matched(
+            &r,
+            "School of Biological Sciences, University of Missouri-Kansas City, USA"
+        )
+        .is_empty()
+    );
+    assert!(
+        matched(
+            &r,
+            "Department of Biology, Southeast Missouri State University, USA"
+        )
+        .is_empty()
+    );
+    // Without the extra words the names are found.
+    assert_eq!(
+        matched(&r, "Department of Cardiology, the University of Miami, USA"),
+        ["University of Miami"]
+    );
+}
