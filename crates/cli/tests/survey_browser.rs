@@ -102,6 +102,30 @@ async fn click(client: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// Clicks a link or button that loads another page, and waits until the new page has loaded (a
+/// form post answers with a redirect, which WebDriver's click does not always wait for).
+async fn follow(client: &Client, css: &str) {
+    client
+        .execute("window.__tandem_old_page = true;", vec![])
+        .await
+        .unwrap();
+    click(client, css).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let state = client
+            .execute(
+                "return window.__tandem_old_page === true ? 'old' : document.readyState;",
+                vec![],
+            )
+            .await;
+        if matches!(state.as_ref().map(|v| v.as_str()), Ok(Some("complete"))) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{css}: no new page loaded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn type_into(client: &Client, css: &str, text: &str) {
     let field = client.find(Locator::Css(css)).await.unwrap();
     field.clear().await.unwrap();
@@ -119,7 +143,7 @@ async fn set_password_and_log_in(client: &Client, base: &str, link: &str, email:
     client.goto(&format!("{base}{link}")).await.unwrap();
     type_into(client, "#password", PASSWORD).await;
     type_into(client, "#confirm", PASSWORD).await;
-    click(client, "main form button[type=submit]").await;
+    follow(client, "main form button[type=submit]").await;
     path_is(client, "/login").await;
     assert!(
         text_of(client, ".notice")
@@ -133,12 +157,12 @@ async fn log_in(client: &Client, base: &str, email: &str) {
     client.goto(&format!("{base}/login")).await.unwrap();
     type_into(client, "#email", email).await;
     type_into(client, "#password", PASSWORD).await;
-    click(client, "main form button[type=submit]").await;
+    follow(client, "main form button[type=submit]").await;
     path_is(client, "/surveys").await;
 }
 
 async fn log_out(client: &Client) {
-    click(client, "nav form[action='/logout'] button").await;
+    follow(client, "nav form[action='/logout'] button").await;
     path_is(client, "/login").await;
 }
 
@@ -236,10 +260,10 @@ async fn flow(client: &Client, store: &Path, database: &str, dir: &Path, shots: 
 
     // Invite: the administrator ticks Oxford.
     set_password_and_log_in(client, &base, &admin_link, "admin@group.org").await;
-    click(client, "nav a[href='/admin']").await;
+    follow(client, "nav a[href='/admin']").await;
     path_is(client, "/admin").await;
     click(client, &format!("input[name=ror][value='{OXFORD}']")).await;
-    click(client, "form[action$='/invite'] button:not([name])").await;
+    follow(client, "form[action$='/invite'] button:not([name])").await;
     path_is(client, "/admin").await;
     let admin_page = text_of(client, "main").await;
     assert!(
@@ -255,7 +279,7 @@ async fn flow(client: &Client, store: &Path, database: &str, dir: &Path, shots: 
 
     // Answer and save: the member ticks some answers and saves a draft.
     set_password_and_log_in(client, &base, &member_link, "jo@ox.ac.uk").await;
-    click(client, "main a[href$='/respond']").await;
+    follow(client, "main a[href$='/respond']").await;
     let respond = client.current_url().await.unwrap();
     assert!(respond.path().ends_with("/respond"));
     click(
@@ -271,14 +295,14 @@ async fn flow(client: &Client, store: &Path, database: &str, dir: &Path, shots: 
         "Draft <b>note</b> & more",
     )
     .await;
-    click(client, "button[name=action][value=save]").await;
+    follow(client, "button[name=action][value=save]").await;
     assert!(text_of(client, ".notice").await.contains("Draft saved"));
     screenshot(client, shots, &format!("{run}-draft-saved")).await;
 
     // Resume: away and back, the draft is there.
-    click(client, "nav a[href='/surveys']").await;
+    follow(client, "nav a[href='/surveys']").await;
     assert!(text_of(client, "main").await.contains("draft saved"));
-    click(client, "main a[href$='/respond']").await;
+    follow(client, "main a[href$='/respond']").await;
     for css in [
         "input[name='q.regions_of_focus'][value=north_america]",
         "input[name='q.regions_of_focus'][value=europe]",
@@ -300,7 +324,7 @@ async fn flow(client: &Client, store: &Path, database: &str, dir: &Path, shots: 
     assert_eq!(comments.as_deref(), Some("Draft <b>note</b> & more"));
 
     // Submit too early: the form says what is missing and keeps the answers.
-    click(client, "button[name=action][value=submit]").await;
+    follow(client, "button[name=action][value=submit]").await;
     let summary = text_of(client, ".error-summary").await;
     assert!(summary.contains("Some answers need attention"), "{summary}");
     assert!(
@@ -325,7 +349,7 @@ async fn flow(client: &Client, store: &Path, database: &str, dir: &Path, shots: 
     ] {
         click(client, css).await;
     }
-    click(client, "button[name=action][value=submit]").await;
+    follow(client, "button[name=action][value=submit]").await;
     let notice = text_of(client, ".notice").await;
     assert!(
         notice.contains("your institution's response is submitted"),
@@ -365,7 +389,7 @@ async fn flow(client: &Client, store: &Path, database: &str, dir: &Path, shots: 
 
     // The administrator: progress, the free text shown as text, the response, the cross-analysis.
     log_in(client, &base, "admin@group.org").await;
-    click(client, "nav a[href='/admin']").await;
+    follow(client, "nav a[href='/admin']").await;
     let admin_page = text_of(client, "main").await;
     assert!(
         admin_page.contains("1 of 1 institutions responded"),

@@ -8,6 +8,7 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{Extensions, HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::Environment;
+use tandem_dashboard::charts::{Bar, bar_chart};
 
 use serde::{Deserialize, Serialize};
 use tandem_db::{Role, Session, User, now, random_token};
@@ -829,47 +830,37 @@ pub async fn respond(
 
 // ---------------------------------------------------------------- results
 
-#[derive(Serialize)]
-struct Bar {
-    label: String,
-    short: String,
-    describe: String,
-    y: usize,
-    width: f64,
-    text_y: usize,
-}
-
-#[derive(Serialize)]
-struct Chart {
-    height: usize,
-    bars: Vec<Bar>,
-}
-
-/// A horizontal bar per row, as a share of respondents (the SVG is drawn by the template, so
-/// every label is escaped there).
-fn chart(table: &QuestionTable) -> Chart {
-    const ROW: usize = 28;
+/// A horizontal bar per row, as a share of respondents: the dashboard's SVG bar chart (which
+/// escapes every label), with the count and its denominator at the end of each bar.
+fn chart(number: usize, table: &QuestionTable) -> minijinja::Value {
     let bars: Vec<Bar> = table
         .rows
         .iter()
-        .enumerate()
-        .map(|(i, row)| Bar {
-            short: if row.label.chars().count() > 32 {
-                format!("{}…", row.label.chars().take(31).collect::<String>())
+        .map(|row| Bar {
+            label: if row.label.chars().count() > 30 {
+                format!("{}…", row.label.chars().take(29).collect::<String>())
             } else {
                 row.label.clone()
             },
-            label: row.label.clone(),
-            describe: row.of_respondents.describe("respondents"),
-            y: i * ROW + 4,
-            width: row.of_respondents.percent.unwrap_or(0.0) * 3.0,
-            text_y: i * ROW + 18,
+            value: row.of_respondents.percent.unwrap_or(0.0),
+            display: format!(
+                "{} of {} ({})",
+                row.of_respondents.n,
+                row.of_respondents.of,
+                row.of_respondents.percent_text()
+            ),
+            href: None,
+            highlight: false,
         })
         .collect();
-    Chart {
-        height: bars.len() * ROW + 8,
-        bars,
-    }
+    minijinja::Value::from_safe_string(bar_chart(
+        &format!("q-{}", table.id),
+        &format!(
+            "Question {number}: institutions, of {} respondents",
+            table.rows.first().map_or(0, |r| r.of_respondents.of)
+        ),
+        &bars,
+    ))
 }
 
 pub async fn results(
@@ -902,7 +893,7 @@ pub async fn results(
                 texts.iter().map(|(ror, text)| (names.get(ror).cloned().unwrap_or_else(|| ror.clone()), text.clone())).collect()
             });
             context! {
-                number => i + 1, table => q, chart => chart(q), texts => texts,
+                number => i + 1, table => q, chart => chart(i + 1, q), texts => texts,
                 rows => q.rows.iter().map(|r| context! {
                     label => r.label.clone(), describe => r.of_respondents.describe("respondents"),
                     of_members => r.of_members.percent_text(), mean_rank => r.mean_rank.map(|m| format!("{m:.1}")),
