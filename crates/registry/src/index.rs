@@ -87,6 +87,8 @@ pub struct Registry {
     city_keys: Vec<Vec<Vec<String>>>,
     /// Number of words of the longest indexed name, which bounds the windows worth looking up.
     pub(crate) longest_name: usize,
+    /// For each vocabulary id, how many organisations have the word in one of their names.
+    word_orgs: Vec<u32>,
 }
 
 /// Hashes a sequence of vocabulary ids. 64-bit FxHash over the ids; the sequences are short and the
@@ -114,12 +116,14 @@ impl Registry {
         let mut names: FxHashMap<u64, Vec<NameEntry>> = FxHashMap::default();
         let mut longest_name = 0;
         let mut ids = Vec::new();
+        let mut word_org_pairs: Vec<(u32, u32)> = Vec::with_capacity(name_keys.len() * 4);
         for (key, org, kind, form) in &name_keys {
             ids.clear();
             for word in key.split(' ') {
                 let next = vocab.len() as u32;
                 ids.push(*vocab.entry(word.to_string()).or_insert(next));
             }
+            word_org_pairs.extend(ids.iter().map(|&w| (w, *org)));
             longest_name = longest_name.max(ids.len());
             let entries = names.entry(hash_ids(&ids)).or_default();
             // Keys are sorted, so the first entry of an organisation is its strongest kind and form.
@@ -176,8 +180,15 @@ impl Registry {
                 }
             }
         }
+        word_org_pairs.sort_unstable();
+        word_org_pairs.dedup();
+        let mut word_orgs = vec![0u32; vocab.len()];
+        for (word, _) in word_org_pairs {
+            word_orgs[word as usize] += 1;
+        }
         Registry {
             meta,
+            word_orgs,
             orgs,
             by_ror,
             vocab,
@@ -286,6 +297,11 @@ impl Registry {
 
     pub(crate) fn word_id(&self, word: &str) -> Option<u32> {
         self.vocab.get(word).copied()
+    }
+
+    /// How many organisations use the word (by vocabulary id) in their names.
+    pub(crate) fn word_frequency(&self, id: u32) -> u32 {
+        self.word_orgs.get(id as usize).copied().unwrap_or(0)
     }
 
     pub(crate) fn names_for(&self, hash: u64) -> &[NameEntry] {

@@ -614,6 +614,13 @@ impl<'r> AffiliationMatcher<'r> {
                 if code.is_none() && continues_to_the_left(input, part, span.first_token) {
                     continue;
                 }
+                // "Aligarh Muslim University", "Fred Hutchinson Cancer Research Center": a part that
+                // opens with names of its own, not a unit, before the name found is one longer name.
+                if proper_name_before(input, part, span.first_token)
+                    && self.is_proper_name(part, span.first_token - 1)
+                {
+                    continue;
+                }
                 // "Israel Institute for Biological Research" is not the "Israel Institute".
                 if continues_to_the_right(input, part, span.end_token) {
                     continue;
@@ -954,6 +961,17 @@ impl<'r> AffiliationMatcher<'r> {
         !self.related(c.org, primary)
     }
 
+    /// True when a word of a part reads as a proper name rather than a subject ("Hutchinson",
+    /// "Aligarh", "Minneapolis" rather than "Nutrition" or "Pathology"): few organisations use it in
+    /// their names, or it is a city or a country.
+    fn is_proper_name(&self, part: &Part, token: usize) -> bool {
+        let id = part.ids[token];
+        id == UNKNOWN
+            || self.registry.word_frequency(id) < 15
+            || self.registry.is_city(hash_ids(&[id]))
+            || tandem_countries::country_code_for_name(&part.tokens[token].text).is_some()
+    }
+
     /// True when one of the organisation's cities appears, as whole words, among the string's tokens
     /// outside the token range `skip` (the match itself).
     fn city_in_outside(&self, org: u32, tokens: &[&str], skip: (usize, usize)) -> bool {
@@ -1174,6 +1192,38 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize) -> bool 
         }
     }
     false
+}
+
+/// True when the name found inside a part follows, with nothing but a space or a hyphen between, a
+/// capitalised word, and none of the words before it says what kind of unit they name ("Department",
+/// "School", "Institute", ...): then they are the first words of a longer name ("Aligarh Muslim
+/// University", "Winston-Salem State University", "Minneapolis Heart Institute"), not a unit of the
+/// organisation found. A short acronym before the name ("HHMI Janelia Research Campus") is a label of
+/// its own.
+fn proper_name_before(input: &str, part: &Part, first: usize) -> bool {
+    if first == 0 {
+        return false;
+    }
+    let before = &part.tokens[first - 1];
+    let gap = input
+        .get(part.start + before.end..part.start + part.tokens[first].start)
+        .unwrap_or_default();
+    if !(gap.trim().is_empty() || matches!(gap, "-" | "–" | "‐")) {
+        return false;
+    }
+    let Some(word) = input.get(part.start + before.start..part.start + before.end) else {
+        return false;
+    };
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+    let acronym = word.chars().count() >= 3 && word.chars().all(|c| c.is_uppercase());
+    if !capitalised || acronym {
+        return false;
+    }
+    !part.tokens[..first].iter().any(|t| {
+        UNIT_WORDS.contains(&t.text.as_str())
+            || BODY_WORDS.contains(&t.text.as_str())
+            || UNIT_NAME_WORDS.contains(&t.text.as_str())
+    })
 }
 
 /// True when the words just after a name inside a part join it to more ("Institute for ...", "College

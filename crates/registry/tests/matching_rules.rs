@@ -123,6 +123,33 @@ const ORGS: &[Org] = &[
         "education",
         &[],
     ),
+    (
+        "0000muslm",
+        "Muslim University",
+        &[],
+        "Somewhere",
+        "BD",
+        "education",
+        &[],
+    ),
+    (
+        "0000crc01",
+        "Cancer Research Center",
+        &[],
+        "Madrid",
+        "ES",
+        "facility",
+        &[],
+    ),
+    (
+        "01jmxt844",
+        "University of Otago",
+        &[],
+        "Dunedin",
+        "NZ",
+        "education",
+        &[],
+    ),
 ];
 
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
@@ -150,9 +177,32 @@ fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> Str
 fn registry() -> Registry {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("orgs.jsonl");
+    // Subjects are words many organisations use in their names: twenty nutrition institutes.
+    let ids: Vec<String> = (0..20).map(|i| format!("0nutr{i:04}")).collect();
+    let names: Vec<String> = (0..20)
+        .map(|i| {
+            format!(
+                "Institute of Human Nutrition {}",
+                ["Alpha", "Beta", "Gamma", "Delta"][i % 4].to_string() + &"x".repeat(i)
+            )
+        })
+        .collect();
+    let subjects: Vec<Org> = ids
+        .iter()
+        .zip(&names)
+        .map(|(id, name)| {
+            let id: &'static str = Box::leak(id.clone().into_boxed_str());
+            let name: &'static str = Box::leak(name.clone().into_boxed_str());
+            (id, name, &[][..], "Elsewhere", "FR", "facility", &[][..])
+        })
+        .collect();
     std::fs::write(
         &path,
-        ORGS.iter().map(record).collect::<Vec<_>>().join("\n"),
+        ORGS.iter()
+            .chain(&subjects)
+            .map(record)
+            .collect::<Vec<_>>()
+            .join("\n"),
     )
     .unwrap();
     let imported = import_file(&path, |_| {}).unwrap();
@@ -272,5 +322,35 @@ fn words_around_a_name_inside_a_part_can_make_it_another_name() {
     assert_eq!(
         matched(&r, "Department of Cardiology, the University of Miami, USA"),
         ["University of Miami"]
+    );
+}
+
+#[test]
+fn a_proper_name_before_a_name_inside_a_part_makes_a_longer_name() {
+    let r = registry();
+    // "Aligarh" and "Fred Hutchinson" open longer names; no unit word comes before them.
+    assert!(matched(&r, "Aligarh Muslim University").is_empty());
+    assert!(
+        matched(
+            &r,
+            "Human Biology Division, Fred Hutchinson Cancer Research Center"
+        )
+        .is_empty()
+    );
+    // A subject before the name is a unit written without a comma ("Human Nutrition"), and a unit
+    // word before it ("Department of ...") says the same.
+    assert_eq!(
+        matched(
+            &r,
+            "Human Nutrition University of Otago Dunedin New Zealand"
+        ),
+        ["University of Otago"]
+    );
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Preventive Aligarh Muslim University, Bangladesh"
+        ),
+        ["Muslim University"]
     );
 }
