@@ -1,14 +1,30 @@
-//! `tandem user` and `tandem survey` end to end on an SQLite file in a data folder (and, when
-//! TANDEM_TEST_POSTGRES_URL is set, `--database postgres://...` is covered by the library suites).
+//! `tandem user` and `tandem survey` end to end: on an SQLite file in a data folder, and again with
+//! `--database postgres://...` on a fresh schema of the server in TANDEM_TEST_POSTGRES_URL when it
+//! is set.
 
 use std::process::{Command, Output};
 
-fn tandem(data: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .args(args)
-        .arg("--data")
-        .arg(data)
+use tandem_db::test_support::TestDb;
+
+/// Where the commands find the group database.
+#[derive(Clone, Copy)]
+enum Db<'a> {
+    /// `--data DIR`: tandem.db in that folder.
+    Data(&'a std::path::Path),
+    /// `--database URL`.
+    Url(&'a str),
+}
+
+fn tandem(db: Db, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    command.args(args);
+    match db {
+        Db::Data(dir) => command.arg("--data").arg(dir),
+        Db::Url(url) => command.arg("--database").arg(url),
+    };
+    command
         .env_remove("TANDEM_DATABASE")
+        .env_remove("TANDEM_DATA")
         .output()
         .expect("tandem runs")
 }
@@ -25,9 +41,30 @@ fn stderr(o: &Output) -> String {
 fn users_surveys_responses_and_results_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
+    flow(Db::Data(&data), dir.path());
+    assert!(
+        data.join("tandem.db").is_file(),
+        "SQLite file created in the data folder"
+    );
+}
 
+#[test]
+fn the_same_commands_on_postgresql() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = runtime
+        .block_on(TestDb::postgres("the_same_commands_on_postgresql"))
+        .unwrap()
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    flow(Db::Url(db.spec()), dir.path());
+    runtime.block_on(db.finish()).unwrap();
+}
+
+fn flow(data: Db, dir: &std::path::Path) {
     let out = tandem(
-        &data,
+        data,
         &[
             "user",
             "add",
@@ -45,49 +82,45 @@ fn users_surveys_responses_and_results_from_the_command_line() {
         "{text}"
     );
     assert!(text.contains("/set-password?token="), "{text}");
-    assert!(
-        data.join("tandem.db").is_file(),
-        "SQLite file created in the data folder"
-    );
 
-    let out = tandem(&data, &["user", "add", "jo@ox.ac.uk", "--role", "viewer"]);
+    let out = tandem(data, &["user", "add", "jo@ox.ac.uk", "--role", "viewer"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
-    let out = tandem(&data, &["user", "add", "x@ox.ac.uk", "--role", "member"]);
+    let out = tandem(data, &["user", "add", "x@ox.ac.uk", "--role", "member"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--institution"), "{}", stderr(&out));
 
-    let out = tandem(&data, &["survey", "import", "--bundled"]);
+    let out = tandem(data, &["survey", "import", "--bundled"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("international-research-collaboration@1"),
         "{}",
         stdout(&out)
     );
-    let out = tandem(&data, &["survey", "import", "--bundled"]);
+    let out = tandem(data, &["survey", "import", "--bundled"]);
     assert!(stdout(&out).contains("unchanged"), "{}", stdout(&out));
 
-    let file = dir.path().join("custom.toml");
+    let file = dir.join("custom.toml");
     std::fs::write(
         &file,
         "slug = \"pulse\"\ntitle = \"Pulse\"\nopens = \"2000-01-01\"\ncloses = \"2100-01-01\"\n\
          [[questions]]\nid = \"happy\"\ntype = \"yes_no\"\ntext = \"Happy?\"\nrequired = true\n",
     )
     .unwrap();
-    let out = tandem(&data, &["survey", "import", file.to_str().unwrap()]);
+    let out = tandem(data, &["survey", "import", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     std::fs::write(&file, "slug = \"pulse\"\ntitle = \"Pulse\"\nopens = \"2000-01-01\"\ncloses = \"2100-01-01\"\n[[questions]]\nid = \"happy\"\ntype = \"yes_no\"\ntext = \"Happy now?\"\n").unwrap();
-    let out = tandem(&data, &["survey", "import", file.to_str().unwrap()]);
+    let out = tandem(data, &["survey", "import", file.to_str().unwrap()]);
     assert!(stdout(&out).contains("pulse@2"), "{}", stdout(&out));
 
-    let bad = dir.path().join("bad.csv");
+    let bad = dir.join("bad.csv");
     std::fs::write(
         &bad,
         "institution,happy\n052gg0110,yes\n0abcdef12,no\n013meh722,maybe\n",
     )
     .unwrap();
     let out = tandem(
-        &data,
+        data,
         &["survey", "import-responses", "pulse", bad.to_str().unwrap()],
     );
     assert!(!out.status.success());
@@ -96,14 +129,14 @@ fn users_surveys_responses_and_results_from_the_command_line() {
     assert!(err.contains("line 4, column happy"), "{err}");
     assert!(err.contains("nothing imported"), "{err}");
 
-    let good = dir.path().join("good.csv");
+    let good = dir.join("good.csv");
     std::fs::write(
         &good,
         "institution,happy\n052gg0110,yes\n013meh722,no\n02jx3x895,yes\n",
     )
     .unwrap();
     let out = tandem(
-        &data,
+        data,
         &[
             "survey",
             "import-responses",
@@ -113,7 +146,7 @@ fn users_surveys_responses_and_results_from_the_command_line() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
 
-    let out = tandem(&data, &["survey", "results", "pulse", "--format", "text"]);
+    let out = tandem(data, &["survey", "results", "pulse", "--format", "text"]);
     let text = stdout(&out);
     assert!(
         text.contains("3 of 24 member institutions responded (13%)."),
@@ -123,13 +156,13 @@ fn users_surveys_responses_and_results_from_the_command_line() {
         text.contains("2 institutions (67%) of 3 respondents; 8% of 24 members"),
         "{text}"
     );
-    let out = tandem(&data, &["survey", "results", "pulse@1", "--format", "json"]);
+    let out = tandem(data, &["survey", "results", "pulse@1", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         json["respondents"], 0,
         "version 1 has no responses: versions never mix"
     );
-    let out = tandem(&data, &["survey", "results", "pulse", "--format", "csv"]);
+    let out = tandem(data, &["survey", "results", "pulse", "--format", "csv"]);
     let csv = stdout(&out);
     assert!(
         csv.starts_with("survey,question,question_text,type,value,label,count,respondents"),
@@ -140,7 +173,7 @@ fn users_surveys_responses_and_results_from_the_command_line() {
         "{csv}"
     );
     let out = tandem(
-        &data,
+        data,
         &[
             "survey",
             "results",
@@ -152,7 +185,7 @@ fn users_surveys_responses_and_results_from_the_command_line() {
         ],
     );
     assert!(stdout(&out).contains("<2"), "{}", stdout(&out));
-    let out = tandem(&data, &["survey", "results", "nope"]);
+    let out = tandem(data, &["survey", "results", "nope"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("not found"), "{}", stderr(&out));
 }

@@ -364,6 +364,20 @@ tandem_db::backend_tests! {
         assert!(app.try_login("viewer@group.org", PASSWORD, "10.2.0.2").await.is_ok());
     }
 
+    async fn the_per_address_limit_uses_the_connection_address(db: &TestDb) {
+        // Not behind a proxy: X-Forwarded-For is ignored, and the address the connection came from
+        // (127.0.0.1 here, through axum's ConnectInfo) is what gets limited.
+        let app = start(db, PortalConfig { trust_forwarded_for: false, ..test_config() }).await;
+        for (i, email) in ["y1@x.org", "y2@x.org", "y3@x.org", "y4@x.org", "y5@x.org"].iter().enumerate() {
+            let r = app.try_login(email, "wrong password", &format!("10.9.0.{i}")).await.err().unwrap();
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        }
+        let r = app.try_login("viewer@group.org", PASSWORD, "10.9.1.1").await.err().unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "a made-up X-Forwarded-For does not get round the limit");
+        let since = tandem_db::now() - 3600;
+        assert_eq!(app.db.failed_logins_for_ip("127.0.0.1", since).await.unwrap(), 5);
+    }
+
     async fn hostile_text_is_stored_verbatim_and_shown_escaped(db: &TestDb) {
         let app = start(db, test_config()).await;
         let a = app.login("a@ox.ac.uk").await;
