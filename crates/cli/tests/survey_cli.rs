@@ -189,3 +189,67 @@ fn flow(data: Db, dir: &std::path::Path) {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("not found"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_demo_loads_synthetic_responses_matching_the_published_aggregates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["demo", "--works", "1000", "--no-serve", "--quiet", "--dir"])
+        .arg(dir.path())
+        .env_remove("TANDEM_DATABASE")
+        .env_remove("TANDEM_DATA")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("SYNTHETIC SURVEY RESPONSES")
+            && stdout(&out).contains("20 of 24 institutions responded"),
+        "{}",
+        stdout(&out)
+    );
+    let data = dir.path().join("tandem-data");
+    let out = tandem(
+        Db::Data(&data),
+        &[
+            "survey",
+            "results",
+            "international-research-collaboration",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["respondents"], 20);
+    assert_eq!(json["members"], 24);
+    assert_eq!(json["synthetic"], true);
+    let count = |question: &str, value: &str| {
+        json["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == question)
+            .and_then(|q| {
+                q["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["value"] == value)
+            })
+            .map(|r| r["of_respondents"]["n"].as_u64().unwrap())
+            .unwrap_or_else(|| panic!("{question}={value}"))
+    };
+    // The report: 18 (90%) a US or North American focus, 5 (25%) the top priority, 12 (60%) among
+    // the highest priorities, 13 (65%) a direct presence in the US.
+    assert_eq!(count("regions_of_focus", "north_america"), 18);
+    assert_eq!(count("top_priority_region", "north_america"), 5);
+    assert_eq!(count("highest_priority_regions", "north_america"), 12);
+    assert_eq!(count("us_presence", "yes"), 13);
+    // Loading again replaces the demonstration responses rather than adding to them.
+    let again = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["demo", "--works", "1000", "--no-serve", "--quiet", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(stdout(&again).contains("20 of 24 institutions responded"));
+}
