@@ -220,6 +220,22 @@ fn match_segment(
     if US_STATE_NAMES.contains_key(norm) {
         return Some(("US", "US state ends the address"));
     }
+    // "Connecticut 06340", "Massachusetts 02139-4307": a US state name and a ZIP code.
+    let digits_from = words
+        .iter()
+        .position(|w| w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or(words.len());
+    if digits_from > 0
+        && digits_from < words.len()
+        && words[digits_from].len() == 5
+        && words[digits_from..]
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_digit()))
+        && words.len() - digits_from <= 2
+        && US_STATE_NAMES.contains_key(words[..digits_from].join(" ").as_str())
+    {
+        return Some(("US", "US state name and ZIP code"));
+    }
     if let Some(first) = words.first()
         && words.len() == 2
         && is_us_state_code(&first.to_ascii_uppercase())
@@ -341,6 +357,10 @@ pub fn normalize(s: &str) -> String {
             pending_space = true;
             continue;
         }
+        if is_combining_mark(c) {
+            // "İ" lowercases to "i" and a combining dot: the dot is not a word break.
+            continue;
+        }
         if !c.is_alphanumeric() {
             // Dots, apostrophes and other marks separate words: "U.S.A." is "u s a", "People's" is
             // "people s"; the variant table is written in that form.
@@ -348,7 +368,7 @@ pub fn normalize(s: &str) -> String {
             continue;
         }
         {
-            for lower in c.to_lowercase() {
+            for lower in c.to_lowercase().filter(|l| !is_combining_mark(*l)) {
                 let folded = fold_accent(lower);
                 if pending_space && !out.is_empty() {
                     out.push(' ');
@@ -375,10 +395,15 @@ fn push_word(out: &mut String, word: &str, pending_space: &mut bool) {
     *pending_space = false;
 }
 
+/// True for the combining diacritical marks (U+0300–U+036F), which belong to the letter before them.
+pub fn is_combining_mark(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
 /// Pushes `c` lowercased and without its accent (Latin letters) onto `out`. Shared with the registry's
 /// name normaliser so both read "Università" and "Universita" alike.
 pub fn push_folded_lowercase(c: char, out: &mut String) {
-    for lower in c.to_lowercase() {
+    for lower in c.to_lowercase().filter(|l| !is_combining_mark(*l)) {
         match fold_accent(lower) {
             Folded::One(f) => out.push(f),
             Folded::Two(a, b) => {

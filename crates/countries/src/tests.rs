@@ -265,3 +265,28 @@ fn words_with_accents_where_a_zip_code_could_be() {
     assert_eq!(resolve_country("Fédérale"), None);
     assert_eq!(resolve_country("MA Fédér"), None);
 }
+
+#[test]
+fn us_state_name_and_zip_code() {
+    assert_eq!(
+        crate::resolve_country(
+            "Central Research Division, Pfizer Inc., Groton, Connecticut 06340."
+        ),
+        Some("US")
+    );
+    assert_eq!(
+        crate::resolve_country("MIT, Cambridge, Massachusetts 02139-4307"),
+        Some("US")
+    );
+}
+
+#[test]
+fn combining_marks_stay_in_their_word() {
+    // Turkish capital I with a dot lowercases to "i" plus a combining dot.
+    assert_eq!(normalize("ÜNİVERSİTESİ"), "universitesi");
+    let mut folded = String::new();
+    for c in "İZMİR".chars() {
+        crate::push_folded_lowercase(c, &mut folded);
+    }
+    assert_eq!(folded, "izmir");
+}

@@ -33,6 +33,12 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "universiteit",
             "universitet",
             "universitaet",
+            "universitesi",
+            "universitetet",
+            "univerzitet",
+            "yliopisto",
+            "egyetem",
+            "daigaku",
             "universitatea",
             "uniwersytet",
             "univerzita",
@@ -53,6 +59,9 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "institutet",
             "instituut",
             "institution",
+            "instytut",
+            "institutul",
+            "enstitusu",
             "inst",
         ],
     ),
@@ -82,6 +91,10 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "hopital",
             "hospitalier",
             "ospedale",
+            "hastanesi",
+            "ziekenhuis",
+            "sjukhus",
+            "sykehus",
             "hosp",
         ],
     ),
@@ -138,7 +151,18 @@ static CANONICAL: &[(&str, &[&str])] = &[
         "acad",
         &["academy", "academia", "academie", "akademie", "acad"],
     ),
-    ("fac", &["faculty", "faculte", "facultad", "fac"]),
+    (
+        "fac",
+        &[
+            "faculty",
+            "faculte",
+            "facultad",
+            "faculdade",
+            "facolta",
+            "fakultesi",
+            "fac",
+        ],
+    ),
     ("int", &["international", "intl", "int"]),
     ("amer", &["american", "amer"]),
     ("assoc", &["association", "assoc"]),
@@ -311,7 +335,9 @@ pub fn tokenize(s: &str) -> Vec<Token> {
     let mut end = 0;
     let mut word_is_digits = false;
     for (i, c) in s.char_indices() {
-        if c.is_alphanumeric() {
+        if tandem_countries::is_combining_mark(c) {
+            // An accent written apart ("I" and a combining dot) belongs to its letter.
+        } else if c.is_alphanumeric() {
             let is_digit = c.is_ascii_digit();
             if !word.is_empty() && is_digit != word_is_digits {
                 push_token(&mut tokens, std::mem::take(&mut word), start, end);

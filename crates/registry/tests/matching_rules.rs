@@ -150,6 +150,33 @@ const ORGS: &[Org] = &[
         "education",
         &[],
     ),
+    (
+        "05qxv7t34",
+        "Ondokuz Mayıs University",
+        &[],
+        "Samsun",
+        "TR",
+        "education",
+        &[],
+    ),
+    (
+        "01xdqrp08",
+        "Pfizer (United States)",
+        &[],
+        "New York",
+        "US",
+        "company",
+        &[],
+    ),
+    (
+        "03x9b7y18",
+        "Pfizer (Germany)",
+        &[],
+        "Berlin",
+        "DE",
+        "company",
+        &[],
+    ),
 ];
 
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
@@ -352,5 +379,27 @@ fn a_proper_name_before_a_name_inside_a_part_makes_a_longer_name() {
             "Department of Preventive Aligarh Muslim University, Bangladesh"
         ),
         ["Muslim University"]
+    );
+}
+
+#[test]
+fn turkish_body_words_and_dotted_capitals_normalise() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "ONDOKUZ MAYIS ÜNİVERSİTESİ"),
+        ["Ondokuz Mayıs University"]
+    );
+}
+
+#[test]
+fn a_us_state_name_with_a_zip_code_gives_the_country() {
+    let r = registry();
+    // Without the country, "Pfizer" could be any of ROR's Pfizers.
+    assert_eq!(
+        matched(
+            &r,
+            "Central Research Division, Pfizer Inc., Groton, Connecticut 06340."
+        ),
+        ["Pfizer (United States)"]
     );
 }
