@@ -244,6 +244,14 @@ fn match_segment(
     {
         return Some(("US", "US state code and ZIP code"));
     }
+    // "Washington, D.C.": the district with its dots.
+    if matches!(norm, "d c" | "dc") && original.contains('.') {
+        return Some(("US", "US state code ends the address"));
+    }
+    // "Clear Water Bay, Kowloon": a Hong Kong district ends the address.
+    if HONG_KONG_PLACES.contains(&norm) && norm != "hong kong" {
+        return Some(("HK", "Hong Kong district ends the address"));
+    }
     if CANADIAN_PROVINCES.contains(&norm) {
         return Some(("CA", "Canadian province ends the address"));
     }

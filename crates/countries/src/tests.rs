@@ -290,3 +290,17 @@ fn combining_marks_stay_in_their_word() {
     }
     assert_eq!(folded, "izmir");
 }
+
+#[test]
+fn district_of_columbia_and_hong_kong_districts_end_an_address() {
+    assert_eq!(
+        crate::resolve_country("U.S. Geological Survey, Washington, D.C."),
+        Some("US")
+    );
+    assert_eq!(
+        crate::resolve_country(
+            "Department of Physics, Hong Kong University of Science and Technology, Clear Water Bay, Kowloon"
+        ),
+        Some("HK")
+    );
+}

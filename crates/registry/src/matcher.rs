@@ -762,6 +762,23 @@ impl<'r> AffiliationMatcher<'r> {
                 // must name the organisation's city.
                 continue;
             }
+            // Without a country, a part that is just a city places the organisation: "Institute of
+            // Education, London" is not the Lisbon institute of that English label, nor "St Paul's
+            // College, Grahamstown" the one in Kerala. Only a display name with no namesake stands
+            // against it.
+            if code.is_none()
+                && !agrees
+                && !self.registry.org(chosen.org).cities.is_empty()
+                && (chosen.name_kind != NameKind::Display || group_all.len() > 1)
+                && parts.iter().enumerate().any(|(pi, p)| {
+                    (pi < span.first_part || pi > span.last_part)
+                        && p.core.1 > p.core.0
+                        && !p.ids[p.core.0..p.core.1].contains(&UNKNOWN)
+                        && self.registry.is_city(hash_ids(&p.ids[p.core.0..p.core.1]))
+                })
+            {
+                continue;
+            }
             accepted.push(Accepted {
                 candidate: chosen.clone(),
                 country_agrees: code.map(|_| true),
@@ -1162,8 +1179,9 @@ fn continues_to_the_left(input: &str, part: &Part, first: usize) -> bool {
 
 /// True when the name found inside a part is the start or the end of a longer name: a hyphen joins
 /// the next word to it ("University of Missouri-Kansas City"), the next word says the part is a body
-/// of another kind ("... University Hospital", "... Health Sciences Center"), or a compass word comes
-/// just before it ("Southeast Missouri State University").
+/// of another kind ("... University Hospital", "... Health Sciences Center"), or a compass word,
+/// "Saint" or "Mount" comes just before it ("Southeast Missouri State University", "St Andrews
+/// University" is not "Andrews University").
 fn extends_the_name(input: &str, part: &Part, first: usize, end: usize) -> bool {
     let gap = |a: &Token, b: &Token| {
         input
@@ -1185,7 +1203,7 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize) -> bool 
         if gap(before, &part.tokens[first]).trim().is_empty()
             && matches!(
                 before.text.as_str(),
-                "n" | "s" | "e" | "w" | "ne" | "nw" | "se" | "sw"
+                "n" | "s" | "e" | "w" | "ne" | "nw" | "se" | "sw" | "st" | "mt"
             )
         {
             return true;

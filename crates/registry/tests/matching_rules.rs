@@ -177,6 +177,33 @@ const ORGS: &[Org] = &[
         "company",
         &[],
     ),
+    (
+        "0000inedu",
+        "Instituto de Educação da Universidade de Lisboa",
+        &["Institute of Education"],
+        "Lisbon",
+        "PT",
+        "education",
+        &[],
+    ),
+    (
+        "0000andrw",
+        "Andrews University",
+        &[],
+        "Berrien Springs",
+        "US",
+        "education",
+        &[],
+    ),
+    (
+        "0000lond0",
+        "London School of Hygiene",
+        &[],
+        "London",
+        "GB",
+        "education",
+        &[],
+    ),
 ];
 
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
@@ -401,5 +428,16 @@ fn a_us_state_name_with_a_zip_code_gives_the_country() {
             "Central Research Division, Pfizer Inc., Groton, Connecticut 06340."
         ),
         ["Pfizer (United States)"]
+    );
+}
+
+#[test]
+fn without_a_country_a_city_part_must_be_the_organisations_city() {
+    let r = registry();
+    // "Institute of Education" is another name of a Lisbon institute; the string is in London.
+    assert!(matched(&r, "Institute of Education, London").is_empty());
+    assert_eq!(
+        matched(&r, "Institute of Education, Lisbon"),
+        ["Instituto de Educação da Universidade de Lisboa"]
     );
 }
