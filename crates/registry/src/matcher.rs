@@ -579,8 +579,13 @@ impl<'r> AffiliationMatcher<'r> {
                 .iter()
                 .filter(|c| {
                     // A name without its qualifier ("... Düsseldorf", "... (Hinxton)") only as a
-                    // whole part: inside a longer part it is too often the start of another name.
-                    if c.form == NameForm::WithoutQualifier && c.kind == MatchKind::InsidePart {
+                    // whole part: inside a longer part it is too often the start of another name,
+                    // unless the string names the city elsewhere ("Washington University School
+                    // of Medicine, St. Louis").
+                    if c.form == NameForm::WithoutQualifier
+                        && c.kind == MatchKind::InsidePart
+                        && !self.city_in_outside(c.org, all_tokens, global_range(parts, &span))
+                    {
                         return false;
                     }
                     let org_country = self.registry.org(c.org).country_code.as_deref();

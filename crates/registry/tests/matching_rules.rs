@@ -204,6 +204,15 @@ const ORGS: &[Org] = &[
         "education",
         &[],
     ),
+    (
+        "02dqehb95",
+        "Purdue University West Lafayette",
+        &[],
+        "West Lafayette",
+        "US",
+        "education",
+        &[],
+    ),
 ];
 
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
@@ -439,5 +448,24 @@ fn without_a_country_a_city_part_must_be_the_organisations_city() {
     assert_eq!(
         matched(&r, "Institute of Education, Lisbon"),
         ["Instituto de Educação da Universidade de Lisboa"]
+    );
+}
+
+#[test]
+fn a_name_without_its_city_inside_a_part_needs_the_city_elsewhere() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Food Science, Purdue University College of Agriculture, West Lafayette, IN"
+        ),
+        ["Purdue University West Lafayette"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Department of Food Science, Purdue University College of Agriculture"
+        )
+        .is_empty()
     );
 }
