@@ -288,8 +288,14 @@ impl Engine {
         let request = self.prepare(request)?;
         let ctx = Self::context(&self.store).await?;
         let mut results: BTreeMap<&'static str, Vec<RecordBatch>> = BTreeMap::new();
+        // TANDEM_TRACE_STEPS=1 prints each step's wall time to stderr (used by bench/figures.sh).
+        let trace = std::env::var_os("TANDEM_TRACE_STEPS").is_some();
         for step in request.steps() {
+            let clock = std::time::Instant::now();
             let batches = ctx.sql(&step.sql).await?.collect().await?;
+            if trace {
+                eprintln!("{:>9.1} ms  {}", clock.elapsed().as_secs_f64() * 1e3, step.name);
+            }
             if step.is_indicator {
                 results.insert(step.name, batches);
             }

@@ -163,12 +163,24 @@ pub enum RecordError {
     BadId(String),
 }
 
+/// Trimmed, or `None` when blank. Reuses the string when there is nothing to trim (the common case).
 fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    let s = s?;
+    let trimmed = s.trim();
+    if trimmed.is_empty() {
+        None
+    } else if trimmed.len() == s.len() {
+        Some(s)
+    } else {
+        Some(trimmed.to_string())
+    }
 }
 
 fn country(s: Option<String>) -> Option<String> {
-    non_empty(s).map(|c| c.to_ascii_uppercase())
+    non_empty(s).map(|mut c| {
+        c.make_ascii_uppercase();
+        c
+    })
 }
 
 fn named(raw: Option<RawNamed>) -> Option<Named> {
