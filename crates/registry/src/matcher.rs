@@ -762,7 +762,23 @@ impl<'r> AffiliationMatcher<'r> {
             }
             let chosen = &chosen;
             let agrees = city_agrees(chosen);
-            if kind == MatchKind::Acronym && (!agrees || code.is_none()) {
+            // The same acronym stands alone, beside nothing but its country ("IAEA, Austria").
+            let part_is_country = |p: &Part| {
+                let text = slice(
+                    input,
+                    p.start + p.tokens[0].start,
+                    p.start + p.tokens[p.tokens.len() - 1].end,
+                );
+                tandem_countries::country_code_for_name(&text).is_some()
+            };
+            let acronym_alone = parts.len() == 2
+                && country.strict
+                && code.is_some()
+                && parts
+                    .iter()
+                    .enumerate()
+                    .all(|(pi, p)| pi == span.first_part || part_is_country(p));
+            if kind == MatchKind::Acronym && !acronym_alone && (!agrees || code.is_none()) {
                 // An acronym alone is weak evidence: it must be unique in the country and the string
                 // must name the organisation's city.
                 continue;

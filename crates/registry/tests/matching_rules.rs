@@ -213,12 +213,31 @@ const ORGS: &[Org] = &[
         "education",
         &[],
     ),
+    (
+        "02zt1gg83",
+        "International Atomic Energy Agency",
+        &[],
+        "Vienna",
+        "AT",
+        "other",
+        &[],
+    ),
 ];
 
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
+    let acronym = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect::<String>();
     let mut names = vec![format!(
         r#"{{"value":"{name}","types":["ror_display","label"],"lang":"en"}}"#
     )];
+    if acronym.len() >= 3 {
+        names.push(format!(
+            r#"{{"value":"{acronym}","types":["acronym"],"lang":null}}"#
+        ));
+    }
     names.extend(
         aliases
             .iter()
@@ -468,4 +487,17 @@ fn a_name_without_its_city_inside_a_part_needs_the_city_elsewhere() {
         )
         .is_empty()
     );
+}
+
+#[test]
+fn an_acronym_beside_only_its_country_is_enough() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "IAEA, Austria"),
+        ["International Atomic Energy Agency"]
+    );
+    // In a longer address the acronym still needs the city.
+    assert!(matched(&r, "Department of Safety, IAEA, Austria").is_empty());
+    // Alone, without a country, it is not enough.
+    assert!(matched(&r, "IAEA").is_empty());
 }
