@@ -339,7 +339,13 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             // An accent written apart ("I" and a combining dot) belongs to its letter.
         } else if c.is_alphanumeric() {
             let is_digit = c.is_ascii_digit();
-            if !word.is_empty() && is_digit != word_is_digits {
+            // Words run together by a lost separator ("University of Notre DameNotre Dame", "Tohoku
+            // UniversityJapan"): a capital after four or more lower-case letters starts a new word
+            // ("McGill", "DeKalb" and "BioQuant" stay whole).
+            let glued = c.is_uppercase()
+                && word.chars().count() >= 4
+                && s[start..i].chars().last().is_some_and(char::is_lowercase);
+            if !word.is_empty() && (is_digit != word_is_digits || glued) {
                 push_token(&mut tokens, std::mem::take(&mut word), start, end);
             }
             if word.is_empty() {

@@ -501,3 +501,21 @@ fn an_acronym_beside_only_its_country_is_enough() {
     // Alone, without a country, it is not enough.
     assert!(matched(&r, "IAEA").is_empty());
 }
+
+#[test]
+fn words_run_together_are_split_at_a_capital() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Physics, Kyoto UniversityKyoto 606-8502Japan"
+        ),
+        ["Kyoto University"]
+    );
+    // Both sides are split alike, so names written with inner capitals still meet.
+    assert_eq!(tandem_registry::name_key("McGill"), "mcgill");
+    assert_eq!(
+        tandem_registry::name_key("GlaxoSmithKline"),
+        tandem_registry::name_key("GlaxoSmithKline plc")
+    );
+}
