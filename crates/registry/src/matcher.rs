@@ -595,8 +595,13 @@ impl<'r> AffiliationMatcher<'r> {
                         }
                         // "Flatiron Health" for "Flatiron Health (United States)", when ROR has no
                         // other.
+                        // "Amgen" for "Amgen (United States)", the parent of Amgen (Canada),
+                        // Amgen (China) and the rest: the company itself.
                         (None, NameForm::WithoutCountry(_)) => {
-                            group_all.len() == 1 && c.kind == MatchKind::WholePart && c.len >= 2
+                            c.kind == MatchKind::WholePart
+                                && ((group_all.len() == 1 && c.len >= 2)
+                                    || (group_all.len() > 1
+                                        && self.parent_of_all(c.org, group_all)))
                         }
                         (Some(code), _) => same_region(org_country, code),
                         (None, _) => true,
@@ -606,7 +611,28 @@ impl<'r> AffiliationMatcher<'r> {
             if group.is_empty() {
                 continue;
             }
-            if code.is_none() && !self.trusted_without_country(group[0], parts) {
+            // "RIKEN", "INSEAD": a part that is, letter for letter, the display name of one of the
+            // organisations with that acronym names that one.
+            let mut display_acronym = false;
+            if kind == MatchKind::Acronym {
+                let text = slice(input, group[0].start, group[0].end);
+                let exact: Vec<&Candidate> = group
+                    .iter()
+                    .copied()
+                    .filter(|c| {
+                        self.registry
+                            .org(c.org)
+                            .display_name
+                            .eq_ignore_ascii_case(&text)
+                    })
+                    .collect();
+                if exact.len() == 1 {
+                    group = exact;
+                    display_acronym = true;
+                }
+            }
+            if code.is_none() && !display_acronym && !self.trusted_without_country(group[0], parts)
+            {
                 continue;
             }
             if kind == MatchKind::InsidePart {
@@ -778,7 +804,11 @@ impl<'r> AffiliationMatcher<'r> {
                     .iter()
                     .enumerate()
                     .all(|(pi, p)| pi == span.first_part || part_is_country(p));
-            if kind == MatchKind::Acronym && !acronym_alone && (!agrees || code.is_none()) {
+            if kind == MatchKind::Acronym
+                && !acronym_alone
+                && !display_acronym
+                && (!agrees || code.is_none())
+            {
                 // An acronym alone is weak evidence: it must be unique in the country and the string
                 // must name the organisation's city.
                 continue;
@@ -807,6 +837,14 @@ impl<'r> AffiliationMatcher<'r> {
             });
         }
         accepted
+    }
+
+    /// True when `org` is the ROR parent of every other candidate in `group`.
+    fn parent_of_all(&self, org: u32, group: &[Candidate]) -> bool {
+        let ror = &self.registry.org(org).ror;
+        group
+            .iter()
+            .all(|c| c.org == org || self.registry.org(c.org).parents().any(|p| p == ror))
     }
 
     /// Without a country to check, only a match that stands on its own is kept: a whole part, or a

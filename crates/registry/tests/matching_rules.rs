@@ -222,6 +222,34 @@ const ORGS: &[Org] = &[
         "other",
         &[],
     ),
+    ("01sjwvz98", "RIKEN", &[], "Wako", "JP", "facility", &[]),
+    (
+        "03g03ge92",
+        "Amgen (United States)",
+        &[],
+        "Thousand Oaks",
+        "US",
+        "company",
+        &[("child", "00gvw5y42"), ("child", "05wvz0b04")],
+    ),
+    (
+        "00gvw5y42",
+        "Amgen (Canada)",
+        &[],
+        "Mississauga",
+        "CA",
+        "company",
+        &[("parent", "03g03ge92")],
+    ),
+    (
+        "05wvz0b04",
+        "Amgen (China)",
+        &[],
+        "Shanghai",
+        "CN",
+        "company",
+        &[("parent", "03g03ge92")],
+    ),
 ];
 
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
@@ -518,4 +546,26 @@ fn words_run_together_are_split_at_a_capital() {
         tandem_registry::name_key("GlaxoSmithKline"),
         tandem_registry::name_key("GlaxoSmithKline plc")
     );
+}
+
+#[test]
+fn a_short_display_name_written_as_is_names_its_organisation() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "Chromosome Dynamics Laboratory, RIKEN"),
+        ["RIKEN"]
+    );
+}
+
+#[test]
+fn a_company_name_without_a_country_is_the_parent_of_its_national_branches() {
+    let r = registry();
+    assert_eq!(matched(&r, "Amgen, Inc."), ["Amgen (United States)"]);
+    // With a country, the branch there.
+    assert_eq!(
+        matched(&r, "Amgen, Mississauga, Ontario, Canada"),
+        ["Amgen (Canada)"]
+    );
+    // Pfizer's two branches in the registry here have no parent between them: no guess.
+    assert!(matched(&r, "Pfizer").is_empty());
 }
