@@ -274,8 +274,13 @@ impl<'r> AffiliationMatcher<'r> {
 
     /// Finds the organisations named in `affiliation`.
     pub fn match_affiliation(&self, affiliation: &str) -> MatchResult {
+        let original = affiliation;
+        // HTML entities ("Xi&#x2019;an", "&amp;") are read as the characters they stand for, in a
+        // copy of the same length so that byte ranges still point into the input.
+        let decoded = decode_entities(affiliation);
+        let affiliation: &str = &decoded;
         let mut result = MatchResult {
-            input: affiliation.to_string(),
+            input: original.to_string(),
             country: None,
             matches: Vec::new(),
             also_named: Vec::new(),
@@ -342,6 +347,19 @@ impl<'r> AffiliationMatcher<'r> {
         also_named.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         also_named.retain(|m| seen.insert(m.ror.clone()));
         result.also_named = also_named;
+        if matches!(decoded, std::borrow::Cow::Owned(_)) {
+            for m in result
+                .matches
+                .iter_mut()
+                .chain(result.also_named.iter_mut())
+            {
+                m.end = entity_end(original, m.end);
+                m.substring = slice(original, m.start, m.end);
+            }
+            for a in &mut result.ambiguous {
+                a.substring = a.substring.replace('\'', "").trim().to_string();
+            }
+        }
         result
     }
 
@@ -441,16 +459,25 @@ impl<'r> AffiliationMatcher<'r> {
             // "Basel University" for "University of Basel": a whole part that is a place and
             // "University", and no name as written, is read the other way round, but only for a
             // university in that place ("Washington University" is not the University of Washington).
+            // "University of Kyoto" for "Kyoto University" likewise.
             let core = &part.ids[part.core.0..part.core.1];
+            let univ_last = part.tokens[part.core.1 - 1].text == "univ";
+            let univ_first = part.tokens[part.core.0].text == "univ";
             if (2..=4).contains(&core.len())
                 && !core.contains(&UNKNOWN)
-                && part.tokens[part.core.1 - 1].text == "univ"
+                && (univ_last || univ_first)
                 && self.registry.names_for(hash_ids(core)).is_empty()
             {
                 let mut swapped = Vec::with_capacity(core.len());
-                swapped.push(core[core.len() - 1]);
-                swapped.extend_from_slice(&core[..core.len() - 1]);
-                let place = &part.tokens[part.core.0..part.core.1 - 1];
+                let place = if univ_last {
+                    swapped.push(core[core.len() - 1]);
+                    swapped.extend_from_slice(&core[..core.len() - 1]);
+                    &part.tokens[part.core.0..part.core.1 - 1]
+                } else {
+                    swapped.extend_from_slice(&core[1..]);
+                    swapped.push(core[0]);
+                    &part.tokens[part.core.0 + 1..part.core.1]
+                };
                 let entries: Vec<NameEntry> = self
                     .registry
                     .names_for(hash_ids(&swapped))
@@ -1331,6 +1358,72 @@ fn continues_to_the_right(input: &str, part: &Part, end: usize) -> bool {
                 | "para"
         )
     })
+}
+
+/// `s` with its HTML entities replaced by the characters they stand for, padded to the same length:
+/// apostrophes with more apostrophes (which words ignore: "Xi&#x2019;an" reads "Xian"), anything
+/// else with spaces. Unknown entities stay.
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let entity_len = rest[1..]
+            .find(';')
+            .filter(|&n| (2..=9).contains(&n))
+            .map(|n| n + 2);
+        let decoded = entity_len.and_then(|len| {
+            let body = &rest[1..len - 1];
+            let c = match body {
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "nbsp" => Some(' '),
+                _ => body
+                    .strip_prefix("#x")
+                    .or_else(|| body.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| body.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            }?;
+            (c.len_utf8() <= len).then_some((c, len))
+        });
+        match decoded {
+            Some((c, len)) => {
+                if matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`') {
+                    out.extend(std::iter::repeat_n('\'', len));
+                } else {
+                    out.push(c);
+                    out.extend(std::iter::repeat_n(' ', len - c.len_utf8()));
+                }
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// `end`, moved past the rest of an HTML entity it falls inside of.
+fn entity_end(s: &str, end: usize) -> usize {
+    let before = &s[..end.min(s.len())];
+    match (before.rfind('&'), before.rfind(';')) {
+        (Some(amp), semi) if semi.is_none_or(|semi| semi < amp) && end - amp <= 9 => s[end..]
+            .find(';')
+            .filter(|&n| n < 9)
+            .map_or(end, |n| end + n + 1),
+        _ => end,
+    }
 }
 
 /// Where a list of addresses written with commas only can be cut: after each comma-separated segment

@@ -250,6 +250,15 @@ const ORGS: &[Org] = &[
         "company",
         &[("parent", "03g03ge92")],
     ),
+    (
+        "02v0b4f23",
+        "Xi'an Technological University",
+        &[],
+        "Xi'an",
+        "CN",
+        "education",
+        &[],
+    ),
 ];
 
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
@@ -568,4 +577,29 @@ fn a_company_name_without_a_country_is_the_parent_of_its_national_branches() {
     );
     // Pfizer's two branches in the registry here have no parent between them: no guess.
     assert!(matched(&r, "Pfizer").is_empty());
+}
+
+#[test]
+fn university_of_place_reads_as_place_university_in_that_place() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "Faculty of Science, University of Kyoto"),
+        ["Kyoto University"]
+    );
+}
+
+#[test]
+fn html_entities_read_as_their_characters() {
+    let r = registry();
+    let input = "School of Mechatronic Engineering, Xi&#x2019;an Technological University, Xi&#x2019;an, China";
+    let result = AffiliationMatcher::new(&r).match_affiliation(input);
+    let names: Vec<&str> = result.matches.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["Xi'an Technological University"]);
+    // The substring is the input as written, entity and all.
+    assert_eq!(
+        result.matches[0].substring,
+        "Xi&#x2019;an Technological University"
+    );
+    assert_eq!(result.input, input);
+    assert_eq!(result.country, Some("CN"));
 }
