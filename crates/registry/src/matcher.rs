@@ -298,7 +298,6 @@ impl<'r> AffiliationMatcher<'r> {
             // Tokyo, Japan") end at a segment that is a country followed by more than a country.
             for (cut, code) in country_cuts(segment) {
                 addresses.push((address_start, offset + cut, Some(code)));
-                first_country.get_or_insert(code);
                 address_start = offset + cut + 1;
             }
             if let Some(code) = tandem_countries::resolve_country(segment) {
