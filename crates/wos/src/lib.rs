@@ -173,126 +173,144 @@ impl WosFile {
         Ok(())
     }
 
+    /// One record per line: the layout has no quoting, so a line break always ends a row. (Lines are
+    /// read here rather than through the csv crate, whose line numbers are off with CRLF line endings
+    /// and blank lines, which these exports have.)
     fn read_tab_delimited(
         &self,
-        reader: Box<dyn BufRead>,
+        reader: &mut dyn BufRead,
         bytes: &AtomicU64,
         sink: &mut dyn RecordSink,
     ) -> Result<(), InputError> {
         let name = self.name();
-        let mut csv = csv::ReaderBuilder::new()
-            .delimiter(b'\t')
-            .quoting(false)
-            .flexible(true)
-            .from_reader(reader);
-        let header: Vec<String> = csv
-            .headers()
-            .map_err(|e| InputError::Format {
-                path: name.clone(),
-                message: format!("cannot read the header row: {e}"),
-            })?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
+        let mut buf = Vec::new();
+        let mut line = 0u64;
+        // The header row: the first non-empty line.
+        let header: Vec<String> = loop {
+            buf.clear();
+            if reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| self.io_error(e))?
+                == 0
+            {
+                return Err(InputError::Format {
+                    path: name.clone(),
+                    message:
+                        "the file has no header row; expected a row of tags such as PT, AU, TI, UT"
+                            .into(),
+                });
+            }
+            line += 1;
+            let row = trim_line_end(&buf);
+            if row.trim_ascii().is_empty() {
+                continue;
+            }
+            break String::from_utf8_lossy(row)
+                .split('\t')
+                .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+                .collect();
+        };
         // Rows often end with a tab: a last, empty column.
         let width = header
             .iter()
             .rposition(|h| !h.is_empty())
             .map_or(0, |i| i + 1);
         let mut session = self.resolver.session();
-        let mut row = csv::ByteRecord::new();
         let mut record_no = 0u64;
         loop {
-            match csv.read_byte_record(&mut row) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = row.position().map_or(0, |p| p.line());
-                    if row.iter().all(|f| f.trim_ascii().is_empty()) {
-                        continue;
-                    }
-                    record_no += 1;
-                    let raw = || {
-                        row.iter()
-                            .map(|f| String::from_utf8_lossy(f).into_owned())
-                            .collect::<Vec<_>>()
-                            .join("\t")
-                    };
-                    let extra = row.iter().skip(width).any(|f| !f.trim_ascii().is_empty());
-                    if row.len() < width || extra {
-                        sink.reject(make_reject(
-                            &name,
-                            Some(line),
-                            Some(record_no),
-                            format!(
-                                "record {record_no} (line {line}): the row has {} fields where the header has \
-                                 {width} tags; expected one tab-separated field per tag",
-                                row.len()
-                            ),
-                            &raw(),
-                        ));
-                        continue;
-                    }
-                    let mut fields = Vec::with_capacity(width);
-                    let mut bad_utf8 = None;
-                    for (tag, value) in header.iter().zip(row.iter()).take(width) {
-                        let value = match std::str::from_utf8(value) {
-                            Ok(v) => v.trim(),
-                            Err(e) => {
-                                bad_utf8
-                                    .get_or_insert(format!("field {tag} is not valid UTF-8 ({e})"));
-                                continue;
-                            }
-                        };
-                        if value.is_empty() || tag.is_empty() {
-                            continue;
-                        }
-                        let items = if LIST_TAGS.contains(&tag.as_str()) {
-                            split_list_value(value)
-                        } else {
-                            vec![value.to_string()]
-                        };
-                        fields.push((tag.clone(), items));
-                    }
-                    if let Some(reason) = bad_utf8 {
-                        sink.reject(make_reject(
-                            &name,
-                            Some(line),
-                            Some(record_no),
-                            format!("record {record_no} (line {line}): {reason}; expected a UTF-8 export"),
-                            &raw(),
-                        ));
-                        continue;
-                    }
-                    let record = TaggedRecord {
-                        fields,
-                        line,
-                        record: record_no,
-                    };
-                    self.deliver(sink, &mut session, &record);
-                    if record_no % PROGRESS_EVERY == 0 {
-                        sink.progress(bytes.load(Ordering::Relaxed));
-                    }
-                }
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) => break,
+                Ok(_) => {}
                 Err(e) => {
                     record_no += 1;
-                    let line = e.position().map_or(0, |p| p.line());
-                    let stop = e.is_io_error();
                     sink.reject(make_reject(
                         &name,
-                        Some(line),
+                        Some(line + 1),
                         Some(record_no),
-                        format!("record {record_no} (line {line}): cannot read the row: {e}"),
+                        format!(
+                            "record {record_no} (line {}): cannot read the row: {e}",
+                            line + 1
+                        ),
                         "",
                     ));
-                    if stop {
-                        break;
-                    }
+                    break;
                 }
+            }
+            line += 1;
+            let text = trim_line_end(&buf);
+            if text.trim_ascii().is_empty() {
+                continue;
+            }
+            record_no += 1;
+            let row: Vec<&[u8]> = text.split(|b| *b == b'\t').collect();
+            let raw = || String::from_utf8_lossy(text).into_owned();
+            let extra = row.iter().skip(width).any(|f| !f.trim_ascii().is_empty());
+            if row.len() < width || extra {
+                sink.reject(make_reject(
+                    &name,
+                    Some(line),
+                    Some(record_no),
+                    format!(
+                        "record {record_no} (line {line}): the row has {} fields where the header has \
+                         {width} tags; expected one tab-separated field per tag",
+                        row.len()
+                    ),
+                    &raw(),
+                ));
+                continue;
+            }
+            let mut fields = Vec::with_capacity(width);
+            let mut bad_utf8 = None;
+            for (tag, value) in header.iter().zip(row.iter()).take(width) {
+                let value = match std::str::from_utf8(value) {
+                    Ok(v) => v.trim(),
+                    Err(e) => {
+                        bad_utf8.get_or_insert(format!("field {tag} is not valid UTF-8 ({e})"));
+                        continue;
+                    }
+                };
+                if value.is_empty() || tag.is_empty() {
+                    continue;
+                }
+                let items = if LIST_TAGS.contains(&tag.as_str()) {
+                    split_list_value(value)
+                } else {
+                    vec![value.to_string()]
+                };
+                fields.push((tag.clone(), items));
+            }
+            if let Some(reason) = bad_utf8 {
+                sink.reject(make_reject(
+                    &name,
+                    Some(line),
+                    Some(record_no),
+                    format!("record {record_no} (line {line}): {reason}; expected a UTF-8 export"),
+                    &raw(),
+                ));
+                continue;
+            }
+            let record = TaggedRecord {
+                fields,
+                line,
+                record: record_no,
+            };
+            self.deliver(sink, &mut session, &record);
+            if record_no % PROGRESS_EVERY == 0 {
+                sink.progress(bytes.load(Ordering::Relaxed));
             }
         }
         sink.progress(bytes.load(Ordering::Relaxed));
         Ok(())
     }
+}
+
+/// A line without its `\n` or `\r\n`.
+fn trim_line_end(mut line: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\n' | b'\r'] = line {
+        line = rest;
+    }
+    line
 }
 
 impl Input for WosFile {
@@ -322,7 +340,7 @@ impl Input for WosFile {
         };
         match detect_layout(&first) {
             Some(Layout::PlainText) => self.read_plain_text(&mut reader, &bytes, sink),
-            Some(Layout::TabDelimited) => self.read_tab_delimited(reader, &bytes, sink),
+            Some(Layout::TabDelimited) => self.read_tab_delimited(&mut reader, &bytes, sink),
             None => Err(InputError::Format {
                 path: self.name(),
                 message: format!(

@@ -34,28 +34,39 @@ impl Author {
 /// Finds an author by a name as `C1` brackets, `RP` or `OI` write it: the full name (AF), else the short
 /// one (AU), else a unique surname-and-initials match.
 fn find_author(authors: &[Author], name: &str) -> Option<usize> {
+    find_authors(authors, name).first().copied()
+}
+
+/// Every author `name` may be, in file order: those whose full name (AF) matches, else those whose
+/// short name (AU) matches, else the one surname-and-initials match. Several when a record lists two
+/// authors under one name.
+fn find_authors(authors: &[Author], name: &str) -> Vec<usize> {
     let key = name_letters(name);
     if key.is_empty() {
-        return None;
+        return Vec::new();
     }
-    let exact = |pick: fn(&Author) -> Option<&str>| {
-        authors
-            .iter()
-            .position(|a| pick(a).is_some_and(|n| name_letters(n) == key))
+    let exact = |pick: fn(&Author) -> Option<&str>| -> Vec<usize> {
+        (0..authors.len())
+            .filter(|&i| pick(&authors[i]).is_some_and(|n| name_letters(n) == key))
+            .collect()
     };
-    exact(|a| a.full.as_deref())
-        .or_else(|| exact(|a| a.short.as_deref()))
-        .or_else(|| {
-            let loose = tandem_scopus::name_key(name);
-            let hits: Vec<usize> = (0..authors.len())
-                .filter(|&i| {
-                    authors[i]
-                        .display()
-                        .is_some_and(|n| tandem_scopus::name_key(n) == loose)
-                })
-                .collect();
-            (hits.len() == 1).then(|| hits[0])
+    let full = exact(|a| a.full.as_deref());
+    if !full.is_empty() {
+        return full;
+    }
+    let short = exact(|a| a.short.as_deref());
+    if !short.is_empty() {
+        return short;
+    }
+    let loose = tandem_scopus::name_key(name);
+    let hits: Vec<usize> = (0..authors.len())
+        .filter(|&i| {
+            authors[i]
+                .display()
+                .is_some_and(|n| tandem_scopus::name_key(n) == loose)
         })
+        .collect();
+    if hits.len() == 1 { hits } else { Vec::new() }
 }
 
 /// `[Smith, J; Doe, A] Univ A, Oxford, England.` → (names, address without the final full stop).
@@ -198,9 +209,17 @@ pub fn parse_record(
             push_unique(&mut unlinked, address);
             continue;
         }
+        // A name given twice in one bracket is two authors of that name (records list the same
+        // person twice, `[Strawn, George; Strawn, George]`): each takes the next one.
+        let mut taken: Vec<usize> = Vec::new();
         for name in names {
-            let index = match find_author(&authors, &name) {
-                Some(i) => i,
+            let candidates = find_authors(&authors, &name);
+            let next = candidates
+                .iter()
+                .find(|i| !taken.contains(i))
+                .or(candidates.first());
+            let index = match next {
+                Some(&i) => i,
                 None => {
                     // A name in brackets that is not in AU/AF (a group author): kept as its own author.
                     authors.push(Author {
@@ -211,6 +230,7 @@ pub fn parse_record(
                     authors.len() - 1
                 }
             };
+            taken.push(index);
             push_unique(&mut by_author[index], address.clone());
         }
     }

@@ -88,20 +88,47 @@ fn real_plain_text_export_round_trips_with_no_parse_errors() {
     assert_eq!(first.authorships[0].raw_affiliations.len(), 2);
     assert_eq!(first.authorships[0].countries, vec!["US"]);
     assert_eq!(first.authorships[0].is_corresponding, Some(true));
-    // Early-access records and records whose C1 lines carry no author brackets keep every author.
-    let unbracketed = sink
+    // Every author named in a C1 bracket, or covered by a C1 line without brackets, has an address. The
+    // sample has 490 such records: of the other ten, WOS:001305820000003 has no C1 and no RP, and nine
+    // name some of their authors in no bracket (WOS:001327266200001 gives addresses only for its third
+    // author, Szoke), and those authors have none.
+    let every_author_placed = sink
         .works
         .iter()
         .filter(|w| w.authorships.iter().all(|a| !a.raw_affiliations.is_empty()))
         .count();
-    assert!(unbracketed > 490);
+    assert_eq!(every_author_placed, 490);
+    let work = |ut: &str| sink.works.iter().find(|w| w.source_key == ut).unwrap();
+    let no_address = work("WOS:001305820000003");
+    assert_eq!(no_address.authorships.len(), 1);
+    assert!(no_address.authorships[0].raw_affiliations.is_empty());
+    let partly = work("WOS:001327266200001");
+    let placed: Vec<usize> = partly
+        .authorships
+        .iter()
+        .map(|a| a.raw_affiliations.len())
+        .collect();
+    assert_eq!(placed, vec![0, 0, 2]);
+    // A record that lists its one author twice, in AU, AF and the C1 bracket: both copies are placed.
+    let twice = work("WOS:001221538200001");
+    assert_eq!(twice.authorships.len(), 2);
+    assert!(twice.authorships.iter().all(|a| a.countries == vec!["US"]));
+    // C1 lines without author brackets belong to every author (three, at two addresses).
+    let unbracketed = work("WOS:001224391200001");
+    assert_eq!(unbracketed.authorships.len(), 3);
+    for a in &unbracketed.authorships {
+        assert_eq!(a.raw_affiliations.len(), 2);
+        assert_eq!(a.countries, vec!["US"]);
+    }
 }
 
+/// Continuation lines start with three spaces. After a `\` line break a Rust string literal drops the next
+/// line's leading whitespace, so those lines begin with `\x20` to keep it.
 const PLAIN: &str = "\u{feff}FN Clarivate Analytics Web of Science\r\nVR 1.0\r\n\
 PT J\r\nAU Smith, J\r\n   Doe, A\r\nAF Smith, John\r\n   Doe, Ann\r\nTI Joint work\r\n   across the sea\r\n\
 SO J THINGS\r\nDT Article\r\n\
 C1 [Smith, John] Univ Oxford, Dept Phys, Oxford OX1 3PU, England.\r\n\
-   [Doe, Ann; Smith, John] Harvard Med Sch, Beth Israel Deaconess Med Ctr, Boston, MA 02215 USA.\r\n\
+\x20  [Doe, Ann; Smith, John] Harvard Med Sch, Beth Israel Deaconess Med Ctr, Boston, MA 02215 USA.\r\n\
 RP Doe, A (corresponding author), Harvard Med Sch, Boston, MA 02215 USA.\r\n\
 TC 3\r\nPY 2023\r\nDI 10.1000/SHARED\r\nUT WOS:000000000000001\r\nER\r\n\r\n\
 PT J\r\nAU Roe, B\r\nTI Broken\r\nthis line is not a tag\r\nPY 2023\r\nUT WOS:000000000000002\r\nER\r\n\r\n\
@@ -197,6 +224,18 @@ fn tab_delimited_with_bad_records() {
     assert_eq!(w.authorships[0].countries, vec!["GB"]);
     assert_eq!(w.authorships[1].countries, vec!["JP"]);
     assert_eq!(w.authorships[1].is_corresponding, Some(true));
+}
+
+#[test]
+fn tab_delimited_line_numbers_count_blank_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two blank lines before the second row: it is on line 5, the third on line 6.
+    let text = tab_export().replace("\r\nJ\tRoe", "\r\n\r\n\r\nJ\tRoe");
+    let path = write(dir.path(), "blank.txt", text.as_bytes());
+    let sink = read(&path, &Arc::new(AddressResolver::new(None)));
+    assert_eq!(sink.works.len(), 1);
+    let positions: Vec<_> = sink.rejects.iter().map(|r| (r.line, r.record)).collect();
+    assert_eq!(positions, vec![(Some(5), Some(2)), (Some(6), Some(3))]);
 }
 
 #[test]
