@@ -96,9 +96,11 @@ fn a_killed_pull_resumes_and_gives_the_same_store_as_an_uninterrupted_one() {
     assert!(ok, "{stderr}");
     assert!(stderr.contains("exact"), "{stderr}");
     let expected = store_table_rows(whole.path());
+    // More than three pages of 25, so the pull killed after its third page has some left. The real
+    // sample gives 92 works for its 40 most frequent ROR ids (4 pages).
     assert!(
-        expected["works"].len() > 100,
-        "the pull must span many pages: {}",
+        expected["works"].len() > 75,
+        "the pull must span more than three pages: {}",
         expected["works"].len()
     );
 

@@ -18,7 +18,9 @@ async fn group_pull_fetches_every_lineage_work_once_with_cursor_paging_and_selec
     let rors = group_rors(&works);
     let members = openalex_ids_of(&works, &rors);
     let expected = expected_ids(&works, &members, None);
-    assert!(expected.len() > 20, "the test group must have works: {}", expected.len());
+    // The real sample gives 18 works for these three members (11 name one of them, 7 more a child
+    // institution); the generated corpus gives more.
+    assert!(expected.len() > 10, "the test group must have works: {}", expected.len());
     let server = start(works.clone());
     let store = tempfile::tempdir().unwrap();
     let puller = puller(client_config(&server), store.path());

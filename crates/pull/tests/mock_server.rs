@@ -4,6 +4,9 @@ use serde_json::Value;
 use tandem_pull::mock::{MockConfig, MockOpenAlex, big_team_work, generated_institution, generated_works};
 
 async fn get(server: &MockOpenAlex, query: &str) -> (u16, Value) {
+    // reqwest is built without a crypto provider in the workspace (see src/client.rs); `reqwest::get`
+    // builds its own client, so the provider must be installed first, as `ApiClient::new` does.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let response = reqwest::get(format!("{}{query}", server.url())).await.unwrap();
     let status = response.status().as_u16();
     let body = response.bytes().await.unwrap();
