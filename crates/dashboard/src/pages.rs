@@ -157,21 +157,31 @@ fn error_page(d: &Dashboard, e: DashboardError) -> Response {
     (status, Html(html)).into_response()
 }
 
-const NAV: [(&str, &str, &str); 5] = [
+/// The navigation bar: the dashboard's pages, then the member portal's survey list (served beside the
+/// dashboard by `tandem serve`, see `tandem_portal::router`).
+const NAV: [(&str, &str, &str); 6] = [
     ("overview", "Overview", "/"),
     ("partners", "Partners", "/partners"),
     ("members", "Members", "/members"),
     ("trends", "Trends", "/trends"),
     ("fields", "Fields", "/fields"),
+    ("survey", "Survey", "/surveys"),
 ];
+
+/// Pages that are not the dashboard's: their links do not carry the dashboard's view parameters.
+const PORTAL_PREFIX: &str = "/surveys";
 
 fn nav_items(p: Option<&ViewParams>) -> Vec<Value> {
     NAV.iter()
         .map(|(id, label, path)| {
+            let href = match p {
+                Some(p) if !path.starts_with(PORTAL_PREFIX) => p.href(path, &[]),
+                _ => path.to_string(),
+            };
             json!({
                 "id": id,
                 "label": label,
-                "href": p.map_or_else(|| path.to_string(), |p| p.href(path, &[])),
+                "href": href,
             })
         })
         .collect()
