@@ -304,11 +304,11 @@ async fn works_list(State(shared): State<Arc<Shared>>, Query(params): Params) ->
                             .expect("response")
                     }
                 }
-                Err(e) => e,
+                Err(e) => e.into_response(),
             },
             None => match list_works(&shared, &params) {
                 Ok(body) => axum::Json(body).into_response(),
-                Err(e) => e,
+                Err(e) => e.into_response(),
             },
         }
     };
@@ -325,7 +325,7 @@ async fn work_single(State(shared): State<Arc<Shared>>, UrlPath(id): UrlPath<Str
             None => error(StatusCode::NOT_FOUND, "Not found", &format!("Work {id} not found")),
             Some(&i) => match select_fields(&shared.works[i], param(&params, "select")) {
                 Ok(work) => axum::Json(work).into_response(),
-                Err(e) => e,
+                Err(e) => e.into_response(),
             },
         }
     };
@@ -342,7 +342,7 @@ async fn institutions_list(State(shared): State<Arc<Shared>>, Query(params): Par
     } else {
         match list_institutions(&shared, &params) {
             Ok(body) => axum::Json(body).into_response(),
-            Err(e) => e,
+            Err(e) => e.into_response(),
         }
     };
     shared.add_budget_headers(&mut response, LIST_CALL_USD);
@@ -350,11 +350,21 @@ async fn institutions_list(State(shared): State<Arc<Shared>>, Query(params): Par
     response
 }
 
-fn bad_request(message: String) -> Response {
-    error(StatusCode::BAD_REQUEST, "Invalid query parameters error.", &message)
+/// A 400 answer, made into a `Response` only when it is sent (a `Response` is too large to pass
+/// around as an `Err`).
+struct BadRequest(String);
+
+impl IntoResponse for BadRequest {
+    fn into_response(self) -> Response {
+        error(StatusCode::BAD_REQUEST, "Invalid query parameters error.", &self.0)
+    }
 }
 
-fn per_page(params: &[(String, String)]) -> Result<usize, Response> {
+fn bad_request(message: String) -> BadRequest {
+    BadRequest(message)
+}
+
+fn per_page(params: &[(String, String)]) -> Result<usize, BadRequest> {
     let Some(text) = param(params, "per_page").or_else(|| param(params, "per-page")) else { return Ok(25) };
     match text.parse::<usize>() {
         Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => Ok(n),
@@ -371,7 +381,7 @@ enum Clause {
     WorkId(Vec<String>),
 }
 
-fn parse_filter(text: &str) -> Result<Vec<Clause>, Response> {
+fn parse_filter(text: &str) -> Result<Vec<Clause>, BadRequest> {
     let mut clauses = Vec::new();
     for part in text.split(',').filter(|p| !p.trim().is_empty()) {
         let Some((key, value)) = part.split_once(':') else {
@@ -450,7 +460,7 @@ const WORK_FIELDS: &[&str] = &[
     "updated_date", "created_date", "is_authors_truncated",
 ];
 
-fn select_fields(work: &Value, select: Option<&str>) -> Result<Value, Response> {
+fn select_fields(work: &Value, select: Option<&str>) -> Result<Value, BadRequest> {
     let Some(select) = select else { return Ok(work.clone()) };
     let mut out = Map::new();
     for field in select.split(',').map(str::trim).filter(|f| !f.is_empty()) {
@@ -492,7 +502,7 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
     Some((n ^ 0x5eed_5eed) as usize)
 }
 
-fn list_works(shared: &Shared, params: &[(String, String)]) -> Result<Value, Response> {
+fn list_works(shared: &Shared, params: &[(String, String)]) -> Result<Value, BadRequest> {
     let per_page = per_page(params)?;
     let clauses = match param(params, "filter") {
         Some(f) => parse_filter(f)?,
@@ -543,7 +553,7 @@ fn list_works(shared: &Shared, params: &[(String, String)]) -> Result<Value, Res
     }))
 }
 
-fn list_institutions(shared: &Shared, params: &[(String, String)]) -> Result<Value, Response> {
+fn list_institutions(shared: &Shared, params: &[(String, String)]) -> Result<Value, BadRequest> {
     let per_page = per_page(params)?;
     let mut rors: Option<Vec<String>> = None;
     if let Some(filter) = param(params, "filter") {
@@ -621,7 +631,7 @@ pub fn shared_data_works() -> Option<Vec<Value>> {
 pub fn generated_institution(n: u64) -> Value {
     let id = format!("https://openalex.org/I{}", 900_000 + n);
     let mut lineage = vec![Value::String(id.clone())];
-    if n % 4 == 0 && n > 0 {
+    if n.is_multiple_of(4) && n > 0 {
         lineage.push(Value::String(format!("https://openalex.org/I{}", 900_000 + n - 1)));
     }
     let countries = ["GB", "US", "DE", "CN", "FR", "AU"];

@@ -264,7 +264,7 @@ impl Input for ScopusFile {
                             &row_text(&row),
                         )),
                     }
-                    if record_no % PROGRESS_EVERY == 0 {
+                    if record_no.is_multiple_of(PROGRESS_EVERY) {
                         sink.progress(bytes.load(Ordering::Relaxed));
                     }
                 }

@@ -85,7 +85,7 @@ impl Columns {
     }
 }
 
-fn field<'r>(row: &'r csv::StringRecord, column: Option<usize>) -> Option<&'r str> {
+fn field(row: &csv::StringRecord, column: Option<usize>) -> Option<&str> {
     column
         .and_then(|c| row.get(c))
         .map(str::trim)

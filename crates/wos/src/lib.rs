@@ -164,7 +164,7 @@ impl WosFile {
                     raw,
                 } => sink.reject(make_reject(&name, Some(line), record, reason, &raw)),
             }
-            if seen % PROGRESS_EVERY == 0 {
+            if seen.is_multiple_of(PROGRESS_EVERY) {
                 sink.progress(bytes.load(Ordering::Relaxed));
             }
         })
@@ -296,7 +296,7 @@ impl WosFile {
                 record: record_no,
             };
             self.deliver(sink, &mut session, &record);
-            if record_no % PROGRESS_EVERY == 0 {
+            if record_no.is_multiple_of(PROGRESS_EVERY) {
                 sink.progress(bytes.load(Ordering::Relaxed));
             }
         }
