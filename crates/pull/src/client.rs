@@ -77,12 +77,18 @@ pub struct ApiClient {
 
 /// A failed attempt, and whether trying again can help.
 enum Attempt {
-    Retry { reason: String, retry_after: Option<Duration> },
+    Retry {
+        reason: String,
+        retry_after: Option<Duration>,
+    },
     Fatal(PullError),
 }
 
 impl ApiClient {
-    pub fn new(config: ClientConfig, listener: Option<Arc<dyn RetryListener>>) -> Result<Self, PullError> {
+    pub fn new(
+        config: ClientConfig,
+        listener: Option<Arc<dyn RetryListener>>,
+    ) -> Result<Self, PullError> {
         // reqwest is built without a bundled crypto provider; ring builds faster than aws-lc. Installing
         // fails harmlessly when a provider is already installed.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -102,8 +108,9 @@ impl ApiClient {
                 config.requests_per_second
             )));
         }
-        Url::parse(&config.api_url)
-            .map_err(|e| PullError::BadArgument(format!("--api-url {}: not a URL: {e}", config.api_url)))?;
+        Url::parse(&config.api_url).map_err(|e| {
+            PullError::BadArgument(format!("--api-url {}: not a URL: {e}", config.api_url))
+        })?;
         Ok(ApiClient {
             http,
             config,
@@ -167,19 +174,29 @@ impl ApiClient {
                 self.list_calls.fetch_add(1, Ordering::Relaxed);
             }
             let outcome = match self.http.get(url.clone()).send().await {
-                Err(e) => Attempt::Retry { reason: describe_reqwest_error(&e), retry_after: None },
+                Err(e) => Attempt::Retry {
+                    reason: describe_reqwest_error(&e),
+                    retry_after: None,
+                },
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
                     self.note_budget(&headers);
                     match response.bytes().await {
                         Err(e) => Attempt::Retry {
-                            reason: format!("HTTP {}, body cut off: {}", status.as_u16(), describe_reqwest_error(&e)),
+                            reason: format!(
+                                "HTTP {}, body cut off: {}",
+                                status.as_u16(),
+                                describe_reqwest_error(&e)
+                            ),
                             retry_after: None,
                         },
                         Ok(body) if status.is_success() => match parse(&body) {
                             Ok(value) => return Ok((body.to_vec(), value)),
-                            Err(e) => Attempt::Retry { reason: format!("malformed response: {e}"), retry_after: None },
+                            Err(e) => Attempt::Retry {
+                                reason: format!("malformed response: {e}"),
+                                retry_after: None,
+                            },
                         },
                         Ok(body) => self.classify_failure(&shown, status.as_u16(), &headers, &body),
                     }
@@ -187,7 +204,10 @@ impl ApiClient {
             };
             match outcome {
                 Attempt::Fatal(error) => return Err(error),
-                Attempt::Retry { reason, retry_after } => {
+                Attempt::Retry {
+                    reason,
+                    retry_after,
+                } => {
                     last = reason;
                     if attempt == max_attempts {
                         break;
@@ -195,7 +215,10 @@ impl ApiClient {
                     if let Some(asked) = retry_after
                         && asked > self.config.retry.max_retry_after
                     {
-                        return Err(PullError::RateLimited { url: shown, wait: asked });
+                        return Err(PullError::RateLimited {
+                            url: shown,
+                            wait: asked,
+                        });
                     }
                     let wait = self.config.retry.wait_for(attempt, retry_after);
                     if let Some(listener) = &self.listener {
@@ -205,35 +228,67 @@ impl ApiClient {
                 }
             }
         }
-        Err(PullError::RetriesExhausted { url: shown, attempts: max_attempts, last })
+        Err(PullError::RetriesExhausted {
+            url: shown,
+            attempts: max_attempts,
+            last,
+        })
     }
 
-    fn classify_failure(&self, url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> Attempt {
+    fn classify_failure(
+        &self,
+        url: &str,
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Attempt {
         let message = error_message(body);
         let retry_after = headers
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let rate_limited = status == 429 || (status == 403 && message.to_ascii_lowercase().contains("rate limit"));
+        let rate_limited =
+            status == 429 || (status == 403 && message.to_ascii_lowercase().contains("rate limit"));
         if rate_limited || status >= 500 || status == 408 {
-            return Attempt::Retry { reason: format!("HTTP {status}: {message}"), retry_after };
+            return Attempt::Retry {
+                reason: format!("HTTP {status}: {message}"),
+                retry_after,
+            };
         }
         let url = url.to_string();
         Attempt::Fatal(match status {
-            401 | 403 if self.config.api_key.is_none() => PullError::ApiKeyMissing { url, status, message },
-            401 | 403 => PullError::ApiKeyRefused { url, status, message },
-            _ => PullError::Http { url, status, message },
+            401 | 403 if self.config.api_key.is_none() => PullError::ApiKeyMissing {
+                url,
+                status,
+                message,
+            },
+            401 | 403 => PullError::ApiKeyRefused {
+                url,
+                status,
+                message,
+            },
+            _ => PullError::Http {
+                url,
+                status,
+                message,
+            },
         })
     }
 
     /// Reads the `X-RateLimit-*-USD` headers OpenAlex sends with every response.
     fn note_budget(&self, headers: &HeaderMap) {
         let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
-        let Some(remaining) = number("x-ratelimit-remaining-usd") else { return };
-        let cost = number("x-ratelimit-cost-usd").filter(|c| *c > 0.0).unwrap_or(LIST_CALL_USD);
+        let Some(remaining) = number("x-ratelimit-remaining-usd") else {
+            return;
+        };
+        let cost = number("x-ratelimit-cost-usd")
+            .filter(|c| *c > 0.0)
+            .unwrap_or(LIST_CALL_USD);
         let calls = |usd: f64| (usd / cost + 1e-6).floor().max(0.0) as u64;
-        let budget =
-            ServerBudget { daily_calls: number("x-ratelimit-limit-usd").map(calls), remaining_calls: calls(remaining) };
+        let budget = ServerBudget {
+            daily_calls: number("x-ratelimit-limit-usd").map(calls),
+            remaining_calls: calls(remaining),
+        };
         *self.server_budget.lock().unwrap_or_else(|e| e.into_inner()) = Some(budget);
     }
 
@@ -256,7 +311,11 @@ pub(crate) fn redact(url: &Url) -> String {
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| {
-            let shown = if k == "api_key" { "***".to_string() } else { v.into_owned() };
+            let shown = if k == "api_key" {
+                "***".to_string()
+            } else {
+                v.into_owned()
+            };
             (k.into_owned(), shown)
         })
         .collect();
@@ -320,26 +379,46 @@ mod tests {
             None,
         )
         .unwrap();
-        let url = client.url("/works", &[("filter", "publication_year:2023"), ("per_page", "200")]).unwrap();
+        let url = client
+            .url(
+                "/works",
+                &[("filter", "publication_year:2023"), ("per_page", "200")],
+            )
+            .unwrap();
         assert_eq!(url.path(), "/works");
-        let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         assert!(pairs.contains(&("api_key".into(), "s3cret".into())));
         assert!(pairs.contains(&("mailto".into(), "a@b.org".into())));
         assert!(pairs.contains(&("filter".into(), "publication_year:2023".into())));
         let shown = redact(&url);
-        assert!(!shown.contains("s3cret") && shown.contains("api_key=***"), "{shown}");
+        assert!(
+            !shown.contains("s3cret") && shown.contains("api_key=***"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn error_messages_come_from_the_json_body() {
-        assert_eq!(error_message(br#"{"error":"Invalid filter","message":"bad year"}"#), "Invalid filter: bad year");
+        assert_eq!(
+            error_message(br#"{"error":"Invalid filter","message":"bad year"}"#),
+            "Invalid filter: bad year"
+        );
         assert_eq!(error_message(b"  oops "), "oops");
         assert_eq!(error_message(b""), "(empty body)");
     }
 
     #[test]
     fn rejects_a_zero_rate() {
-        let config = ClientConfig { requests_per_second: 0.0, ..ClientConfig::default() };
-        assert!(matches!(ApiClient::new(config, None), Err(PullError::BadArgument(_))));
+        let config = ClientConfig {
+            requests_per_second: 0.0,
+            ..ClientConfig::default()
+        };
+        assert!(matches!(
+            ApiClient::new(config, None),
+            Err(PullError::BadArgument(_))
+        ));
     }
 }

@@ -49,7 +49,8 @@ impl FetchOptions {
 pub trait PullObserver: Send + Sync {
     fn estimated(&self, _estimate: &Estimate) {}
     fn query_started(&self, _query: &PlannedQuery, _checkpoint: &Checkpoint) {}
-    fn page_saved(&self, _query: &PlannedQuery, _checkpoint: &Checkpoint, _records_in_page: usize) {}
+    fn page_saved(&self, _query: &PlannedQuery, _checkpoint: &Checkpoint, _records_in_page: usize) {
+    }
     fn refetching(&self, _query: &PlannedQuery, _work_id: &str) {}
     fn retrying(&self, _url: &str, _retry: u32, _wait: Duration, _reason: &str) {}
     fn budget(&self, _status: &BudgetStatus) {}
@@ -97,7 +98,11 @@ pub struct Estimate {
 impl Estimate {
     /// `calls_needed` as a share of the daily budget (1.0 = a whole day's calls).
     pub fn share_of_daily_budget(&self) -> f64 {
-        if self.budget.daily_calls == 0 { f64::INFINITY } else { self.calls_needed as f64 / self.budget.daily_calls as f64 }
+        if self.budget.daily_calls == 0 {
+            f64::INFINITY
+        } else {
+            self.calls_needed as f64 / self.budget.daily_calls as f64
+        }
     }
 
     pub fn fits_budget(&self) -> bool {
@@ -132,13 +137,18 @@ impl WorkHead {
     /// Flagged by OpenAlex, or cut at exactly the limit (when `select` drops the flag).
     fn authors_truncated(&self) -> bool {
         self.is_authors_truncated == Some(true)
-            || self.authorships.as_ref().is_some_and(|a| a.len() >= LIST_AUTHOR_LIMIT)
+            || self
+                .authorships
+                .as_ref()
+                .is_some_and(|a| a.len() >= LIST_AUTHOR_LIMIT)
     }
 }
 
 fn parse_page(body: &[u8]) -> Result<PageHead, String> {
     serde_json::from_slice::<PageHead>(body).map_err(|e| {
-        format!("expected a list response {{\"meta\": {{\"count\": ...}}, \"results\": [...]}}: {e}")
+        format!(
+            "expected a list response {{\"meta\": {{\"count\": ...}}, \"results\": [...]}}: {e}"
+        )
     })
 }
 
@@ -151,14 +161,23 @@ pub struct Puller {
 }
 
 impl Puller {
-    pub fn new(client: Arc<ApiClient>, options: FetchOptions, observer: Arc<dyn PullObserver>) -> Result<Puller, PullError> {
+    pub fn new(
+        client: Arc<ApiClient>,
+        options: FetchOptions,
+        observer: Arc<dyn PullObserver>,
+    ) -> Result<Puller, PullError> {
         if options.per_page == 0 || options.per_page > MAX_PER_PAGE {
             return Err(PullError::BadArgument(format!(
                 "per_page must be between 1 and {MAX_PER_PAGE}, not {}",
                 options.per_page
             )));
         }
-        Ok(Puller { client, options, observer, recorded_calls: std::sync::Mutex::new(0) })
+        Ok(Puller {
+            client,
+            options,
+            observer,
+            recorded_calls: std::sync::Mutex::new(0),
+        })
     }
 
     pub fn client(&self) -> &ApiClient {
@@ -175,7 +194,10 @@ impl Puller {
 
     /// Adds the list calls sent since the last call to the store's usage ledger.
     fn record_usage(&self) -> Result<(), PullError> {
-        let mut recorded = self.recorded_calls.lock().unwrap_or_else(|e| e.into_inner());
+        let mut recorded = self
+            .recorded_calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let sent = self.client.list_calls();
         if sent > *recorded {
             UsageLedger::add(&self.options.store, sent - *recorded)?;
@@ -200,7 +222,9 @@ impl Puller {
                 BudgetStatus {
                     daily_calls: self.options.daily_budget,
                     remaining_calls: self.options.daily_budget.saturating_sub(used),
-                    source: format!("--daily-budget less {used} calls counted today for this store"),
+                    source: format!(
+                        "--daily-budget less {used} calls counted today for this store"
+                    ),
                     used_by_this_run,
                 }
             }
@@ -215,9 +239,15 @@ impl Puller {
         }
         let (_, page) = self
             .client
-            .get("works", &[("filter", filter), ("per_page", "1"), ("select", "id")], CallKind::List, |body| {
-                serde_json::from_slice::<CountOnly>(body).map_err(|e| format!("expected {{\"meta\": {{\"count\": ...}}}}: {e}"))
-            })
+            .get(
+                "works",
+                &[("filter", filter), ("per_page", "1"), ("select", "id")],
+                CallKind::List,
+                |body| {
+                    serde_json::from_slice::<CountOnly>(body)
+                        .map_err(|e| format!("expected {{\"meta\": {{\"count\": ...}}}}: {e}"))
+                },
+            )
             .await?;
         Ok(page.meta.count)
     }
@@ -241,7 +271,11 @@ impl Puller {
                 Some(cp) if cp.expected_count.is_some() => {
                     let expected = cp.latest_count.or(cp.expected_count).unwrap_or(0);
                     let pages = expected.div_ceil(per_page);
-                    let left = if cp.paging_done { 0 } else { pages.saturating_sub(u64::from(cp.pages)) + 1 };
+                    let left = if cp.paging_done {
+                        0
+                    } else {
+                        pages.saturating_sub(u64::from(cp.pages)) + 1
+                    };
                     QueryEstimate {
                         query: query.clone(),
                         expected_works: expected,
@@ -297,7 +331,11 @@ impl Puller {
     }
 
     fn check_cancel(&self) -> Result<(), PullError> {
-        if self.options.cancel.load(Ordering::SeqCst) { Err(PullError::Interrupted) } else { Ok(()) }
+        if self.options.cancel.load(Ordering::SeqCst) {
+            Err(PullError::Interrupted)
+        } else {
+            Ok(())
+        }
     }
 
     /// Pages through one query with a cursor, saving each page and the checkpoint after it, then fetches
@@ -309,7 +347,8 @@ impl Puller {
         let mut cp = match Checkpoint::load(&checkpoint_path)? {
             Some(cp) => cp,
             None => {
-                let mut cp = Checkpoint::new(&query.id, &query.filter, WORK_SELECT, self.options.per_page);
+                let mut cp =
+                    Checkpoint::new(&query.id, &query.filter, WORK_SELECT, self.options.per_page);
                 cp.save(&checkpoint_path)?;
                 cp
             }
@@ -324,7 +363,12 @@ impl Puller {
                 .client
                 .get(
                     "works",
-                    &[("filter", query.filter.as_str()), ("per_page", per_page.as_str()), ("cursor", cursor.as_str()), ("select", select.as_str())],
+                    &[
+                        ("filter", query.filter.as_str()),
+                        ("per_page", per_page.as_str()),
+                        ("cursor", cursor.as_str()),
+                        ("select", select.as_str()),
+                    ],
                     CallKind::List,
                     parse_page,
                 )
@@ -359,19 +403,30 @@ impl Puller {
             self.observer.page_saved(query, &cp, received);
             self.observer.budget(&self.budget_status());
         }
-        let pending: Vec<String> = cp.truncated.iter().filter(|id| !cp.refetched.contains(id)).cloned().collect();
+        let pending: Vec<String> = cp
+            .truncated
+            .iter()
+            .filter(|id| !cp.refetched.contains(id))
+            .cloned()
+            .collect();
         for work_id in pending {
             self.check_cancel()?;
             self.observer.refetching(query, &work_id);
             let (body, _) = self
                 .client
-                .get(&format!("works/{work_id}"), &[("select", select.as_str())], CallKind::Singleton, |body| {
-                    let head: WorkHead = serde_json::from_slice(body).map_err(|e| format!("expected one work: {e}"))?;
-                    match head.id.as_deref().map(crate::plan::short_openalex_id) {
-                        Some(id) if id == work_id => Ok(()),
-                        other => Err(format!("expected work {work_id}, got {other:?}")),
-                    }
-                })
+                .get(
+                    &format!("works/{work_id}"),
+                    &[("select", select.as_str())],
+                    CallKind::Singleton,
+                    |body| {
+                        let head: WorkHead = serde_json::from_slice(body)
+                            .map_err(|e| format!("expected one work: {e}"))?;
+                        match head.id.as_deref().map(crate::plan::short_openalex_id) {
+                            Some(id) if id == work_id => Ok(()),
+                            other => Err(format!("expected work {work_id}, got {other:?}")),
+                        }
+                    },
+                )
                 .await?;
             write_gzip_atomically(&dir.full_work(&work_id), &body)?;
             cp.refetched.push(work_id);
@@ -395,10 +450,21 @@ pub fn saved_queries(store: &Path, plan: &Plan) -> Result<Vec<SavedQuery>, PullE
     let mut out = Vec::new();
     for query in &plan.queries {
         let dir = QueryDir::new(store, &query.id);
-        let Some(checkpoint) = Checkpoint::load(&dir.checkpoint())? else { continue };
+        let Some(checkpoint) = Checkpoint::load(&dir.checkpoint())? else {
+            continue;
+        };
         let pages = (1..=checkpoint.pages).map(|n| dir.page(n)).collect();
-        let full_works = checkpoint.refetched.iter().map(|id| (id.clone(), dir.full_work(id))).collect();
-        out.push(SavedQuery { query: query.clone(), checkpoint, pages, full_works });
+        let full_works = checkpoint
+            .refetched
+            .iter()
+            .map(|id| (id.clone(), dir.full_work(id)))
+            .collect();
+        out.push(SavedQuery {
+            query: query.clone(),
+            checkpoint,
+            pages,
+            full_works,
+        });
     }
     Ok(out)
 }

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tandem_model::{Input, InputError, Institution, InstitutionId, RecordSink, Reject, Work, WorkId};
+use tandem_model::{
+    Input, InputError, Institution, InstitutionId, RecordSink, Reject, Work, WorkId,
+};
 use tandem_openalex::WorksFile;
 use tandem_store::{IngestOptions, IngestSummary};
 
@@ -61,7 +63,11 @@ impl Input for PulledPage {
         self.file.partition()
     }
     fn read(&self, sink: &mut dyn RecordSink) -> Result<(), InputError> {
-        let mut filtered = WithoutTruncatedCopies { sink, replaced: &self.replaced, dropped: &self.dropped };
+        let mut filtered = WithoutTruncatedCopies {
+            sink,
+            replaced: &self.replaced,
+            dropped: &self.dropped,
+        };
         self.file.read(&mut filtered)
     }
 }
@@ -76,7 +82,11 @@ pub struct PullIngest {
 
 /// Ingests every saved page and re-fetched work of `saved` into the store, through `tandem_store::ingest`.
 /// Re-fetched full records come after the pages, so they also win any tie the store decides by order.
-pub fn ingest_pulled(store: &Path, saved: &[SavedQuery], options: &IngestOptions) -> Result<PullIngest, PullError> {
+pub fn ingest_pulled(
+    store: &Path,
+    saved: &[SavedQuery],
+    options: &IngestOptions,
+) -> Result<PullIngest, PullError> {
     let replaced: Arc<HashSet<WorkId>> = Arc::new(
         saved
             .iter()
@@ -104,5 +114,8 @@ pub fn ingest_pulled(store: &Path, saved: &[SavedQuery], options: &IngestOptions
         }
     }
     let summary = tandem_store::ingest(store, inputs, options)?;
-    Ok(PullIngest { summary, truncated_copies_replaced: dropped.load(Ordering::Relaxed) })
+    Ok(PullIngest {
+        summary,
+        truncated_copies_replaced: dropped.load(Ordering::Relaxed),
+    })
 }

@@ -30,8 +30,8 @@ pub mod mock;
 pub use client::{ApiClient, CallKind, ClientConfig, DEFAULT_API_URL, RetryListener, ServerBudget};
 pub use error::PullError;
 pub use fetch::{
-    BudgetStatus, Estimate, FREE_DAILY_LIST_CALLS, FetchOptions, LIST_AUTHOR_LIMIT, MAX_PER_PAGE, PullObserver,
-    Puller, QueryEstimate, SavedQuery, Silent, saved_queries,
+    BudgetStatus, Estimate, FREE_DAILY_LIST_CALLS, FetchOptions, LIST_AUTHOR_LIMIT, MAX_PER_PAGE,
+    PullObserver, Puller, QueryEstimate, SavedQuery, Silent, saved_queries,
 };
 pub use ingest::{PullIngest, ingest_pulled};
 pub use plan::{Plan, PlannedQuery, ResolvedInstitution, Target, YearRange};
@@ -52,12 +52,27 @@ impl RetryListener for ObserverRetries {
 }
 
 /// Builds the client and puller for a pull, wiring retry notices to the observer.
-pub fn puller(config: ClientConfig, options: FetchOptions, observer: Arc<dyn PullObserver>) -> Result<Puller, PullError> {
+pub fn puller(
+    config: ClientConfig,
+    options: FetchOptions,
+    observer: Arc<dyn PullObserver>,
+) -> Result<Puller, PullError> {
     let client = ApiClient::new(config, Some(Arc::new(ObserverRetries(observer.clone()))))?;
     Puller::new(Arc::new(client), options, observer)
 }
 
 /// Plans a pull of `target` over `years`: resolves institutions and forms the queries.
-pub async fn make_plan(puller: &Puller, target: &Target, years: Option<YearRange>) -> Result<Plan, PullError> {
-    plan::plan(puller.client(), target, years, plan::WORK_SELECT, puller.options().per_page).await
+pub async fn make_plan(
+    puller: &Puller,
+    target: &Target,
+    years: Option<YearRange>,
+) -> Result<Plan, PullError> {
+    plan::plan(
+        puller.client(),
+        target,
+        years,
+        plan::WORK_SELECT,
+        puller.options().per_page,
+    )
+    .await
 }

@@ -70,7 +70,10 @@ pub struct RecordedRequest {
 
 impl RecordedRequest {
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -99,7 +102,11 @@ impl MockOpenAlex {
     pub fn start(config: MockConfig) -> MockOpenAlex {
         let mut works = config.works.clone();
         works.sort_by_key(|w| work_number(w).unwrap_or(u64::MAX));
-        let by_id = works.iter().enumerate().filter_map(|(i, w)| Some((short_id(w.get("id")?.as_str()?), i))).collect();
+        let by_id = works
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| Some((short_id(w.get("id")?.as_str()?), i)))
+            .collect();
         let institutions = institutions_of(&works, &config.institutions);
         let listed = works.iter().map(as_listed).collect();
         let shared = Arc::new(Shared {
@@ -113,7 +120,9 @@ impl MockOpenAlex {
             log: Mutex::new(Vec::new()),
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        listener.set_nonblocking(true).expect("non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = Router::new()
@@ -122,7 +131,10 @@ impl MockOpenAlex {
             .route("/institutions", get(institutions_list))
             .with_state(shared.clone());
         let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
                 let _ = axum::serve(listener, app)
@@ -132,7 +144,12 @@ impl MockOpenAlex {
                     .await;
             });
         });
-        MockOpenAlex { url, shared, shutdown: Some(shutdown), thread: Some(thread) }
+        MockOpenAlex {
+            url,
+            shared,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        }
     }
 
     /// Base URL, e.g. `http://127.0.0.1:40123`.
@@ -142,7 +159,11 @@ impl MockOpenAlex {
 
     /// Every request so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.shared
+            .log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// List calls (works and institutions) served so far, faults included.
@@ -168,15 +189,27 @@ impl Drop for MockOpenAlex {
 }
 
 fn short_id(id: &str) -> String {
-    id.trim_end_matches('/').rsplit('/').next().unwrap_or(id).to_ascii_uppercase()
+    id.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(id)
+        .to_ascii_uppercase()
 }
 
 fn work_number(work: &Value) -> Option<u64> {
-    short_id(work.get("id")?.as_str()?).strip_prefix('W')?.parse().ok()
+    short_id(work.get("id")?.as_str()?)
+        .strip_prefix('W')?
+        .parse()
+        .ok()
 }
 
 fn bare_ror(ror: &str) -> String {
-    ror.trim().trim_end_matches('/').rsplit('/').next().unwrap_or(ror).to_ascii_lowercase()
+    ror.trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(ror)
+        .to_ascii_lowercase()
 }
 
 /// Distinct institutions cited in the works, plus the extra records (which win).
@@ -186,7 +219,14 @@ fn institutions_of(works: &[Value], extra: &[Value]) -> Vec<Value> {
         for inst in authorship_institutions(work, usize::MAX) {
             if let Some(id) = inst.get("id").and_then(Value::as_str) {
                 let mut record = Map::new();
-                for key in ["id", "ror", "display_name", "country_code", "type", "lineage"] {
+                for key in [
+                    "id",
+                    "ror",
+                    "display_name",
+                    "country_code",
+                    "type",
+                    "lineage",
+                ] {
                     if let Some(v) = inst.get(key) {
                         record.insert(key.into(), v.clone());
                     }
@@ -214,28 +254,43 @@ fn authorship_institutions(work: &Value, max_authors: usize) -> impl Iterator<It
 
 /// An OpenAlex-style error answer.
 fn error(status: StatusCode, error: &str, message: &str) -> Response {
-    (status, axum::Json(json!({ "error": error, "message": message }))).into_response()
+    (
+        status,
+        axum::Json(json!({ "error": error, "message": message })),
+    )
+        .into_response()
 }
 
 impl Shared {
     fn record(&self, path: &str, params: &[(String, String)], status: u16) {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).push(RecordedRequest {
-            path: path.to_string(),
-            params: params.to_vec(),
-            status,
-        });
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(RecordedRequest {
+                path: path.to_string(),
+                params: params.to_vec(),
+                status,
+            });
     }
 
     /// The key check: 401 without a key, 403 with a wrong one.
     fn check_key(&self, params: &[(String, String)]) -> Option<Response> {
         let expected = self.config.api_key.as_deref()?;
-        match params.iter().find(|(k, _)| k == "api_key").map(|(_, v)| v.as_str()) {
+        match params
+            .iter()
+            .find(|(k, _)| k == "api_key")
+            .map(|(_, v)| v.as_str())
+        {
             None => Some(error(
                 StatusCode::UNAUTHORIZED,
                 "API key required",
                 "Add api_key=YOUR_KEY to your request; keys are free at openalex.org/settings/api",
             )),
-            Some(key) if key != expected => Some(error(StatusCode::FORBIDDEN, "Invalid API key", "The api_key given is not valid")),
+            Some(key) if key != expected => Some(error(
+                StatusCode::FORBIDDEN,
+                "Invalid API key",
+                "The api_key given is not valid",
+            )),
             Some(_) => None,
         }
     }
@@ -250,7 +305,9 @@ impl Shared {
                     "Rate limit exceeded",
                     "Daily budget exceeded; it resets at midnight UTC",
                 );
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("86400"));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("86400"));
                 Some(response)
             }
             _ => None,
@@ -258,12 +315,17 @@ impl Shared {
     }
 
     fn add_budget_headers(&self, response: &mut Response, cost: f64) {
-        let Some(budget) = self.config.daily_budget else { return };
+        let Some(budget) = self.config.daily_budget else {
+            return;
+        };
         let used = self.list_calls.load(Ordering::SeqCst).min(budget);
         let headers = response.headers_mut();
         let usd = |v: f64| HeaderValue::from_str(&format!("{v:.4}")).expect("ascii");
         headers.insert("x-ratelimit-limit-usd", usd(budget as f64 * LIST_CALL_USD));
-        headers.insert("x-ratelimit-remaining-usd", usd((budget - used) as f64 * LIST_CALL_USD));
+        headers.insert(
+            "x-ratelimit-remaining-usd",
+            usd((budget - used) as f64 * LIST_CALL_USD),
+        );
         headers.insert("x-ratelimit-cost-usd", usd(cost));
     }
 }
@@ -271,7 +333,10 @@ impl Shared {
 type Params = Query<Vec<(String, String)>>;
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 async fn works_list(State(shared): State<Arc<Shared>>, Query(params): Params) -> Response {
@@ -283,29 +348,47 @@ async fn works_list(State(shared): State<Arc<Shared>>, Query(params): Params) ->
     } else {
         match shared.config.faults.get(&ordinal) {
             Some(Fault::TooManyRequests { retry_after_secs }) => {
-                let mut r = error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests", "Slow down");
-                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                let mut r = error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too Many Requests",
+                    "Slow down",
+                );
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
                 r
             }
-            Some(Fault::ServiceUnavailable) => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response(),
-            Some(Fault::Fatal) => error(StatusCode::BAD_REQUEST, "Injected failure", "This request fails on purpose"),
-            Some(fault @ (Fault::DropConnection | Fault::MalformedPage)) => match list_works(&shared, &params) {
-                Ok(body) => {
-                    let bytes = serde_json::to_vec(&body).expect("json");
-                    let half = Bytes::copy_from_slice(&bytes[..bytes.len() / 2]);
-                    if *fault == Fault::MalformedPage {
-                        ([(header::CONTENT_TYPE, "application/json")], half).into_response()
-                    } else {
-                        let chunks: Vec<Result<Bytes, std::io::Error>> =
-                            vec![Ok(half), Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped"))];
-                        Response::builder()
-                            .header(header::CONTENT_TYPE, "application/json")
-                            .body(Body::from_stream(futures_util::stream::iter(chunks)))
-                            .expect("response")
+            Some(Fault::ServiceUnavailable) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response()
+            }
+            Some(Fault::Fatal) => error(
+                StatusCode::BAD_REQUEST,
+                "Injected failure",
+                "This request fails on purpose",
+            ),
+            Some(fault @ (Fault::DropConnection | Fault::MalformedPage)) => {
+                match list_works(&shared, &params) {
+                    Ok(body) => {
+                        let bytes = serde_json::to_vec(&body).expect("json");
+                        let half = Bytes::copy_from_slice(&bytes[..bytes.len() / 2]);
+                        if *fault == Fault::MalformedPage {
+                            ([(header::CONTENT_TYPE, "application/json")], half).into_response()
+                        } else {
+                            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+                                Ok(half),
+                                Err(std::io::Error::new(
+                                    std::io::ErrorKind::ConnectionReset,
+                                    "dropped",
+                                )),
+                            ];
+                            Response::builder()
+                                .header(header::CONTENT_TYPE, "application/json")
+                                .body(Body::from_stream(futures_util::stream::iter(chunks)))
+                                .expect("response")
+                        }
                     }
+                    Err(e) => e.into_response(),
                 }
-                Err(e) => e.into_response(),
-            },
+            }
             None => match list_works(&shared, &params) {
                 Ok(body) => axum::Json(body).into_response(),
                 Err(e) => e.into_response(),
@@ -317,12 +400,20 @@ async fn works_list(State(shared): State<Arc<Shared>>, Query(params): Params) ->
     response
 }
 
-async fn work_single(State(shared): State<Arc<Shared>>, UrlPath(id): UrlPath<String>, Query(params): Params) -> Response {
+async fn work_single(
+    State(shared): State<Arc<Shared>>,
+    UrlPath(id): UrlPath<String>,
+    Query(params): Params,
+) -> Response {
     let mut response = if let Some(denied) = shared.check_key(&params) {
         denied
     } else {
         match shared.by_id.get(&short_id(&id)) {
-            None => error(StatusCode::NOT_FOUND, "Not found", &format!("Work {id} not found")),
+            None => error(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                &format!("Work {id} not found"),
+            ),
             Some(&i) => match select_fields(&shared.works[i], param(&params, "select")) {
                 Ok(work) => axum::Json(work).into_response(),
                 Err(e) => e.into_response(),
@@ -356,7 +447,11 @@ struct BadRequest(String);
 
 impl IntoResponse for BadRequest {
     fn into_response(self) -> Response {
-        error(StatusCode::BAD_REQUEST, "Invalid query parameters error.", &self.0)
+        error(
+            StatusCode::BAD_REQUEST,
+            "Invalid query parameters error.",
+            &self.0,
+        )
     }
 }
 
@@ -365,10 +460,14 @@ fn bad_request(message: String) -> BadRequest {
 }
 
 fn per_page(params: &[(String, String)]) -> Result<usize, BadRequest> {
-    let Some(text) = param(params, "per_page").or_else(|| param(params, "per-page")) else { return Ok(25) };
+    let Some(text) = param(params, "per_page").or_else(|| param(params, "per-page")) else {
+        return Ok(25);
+    };
     match text.parse::<usize>() {
         Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => Ok(n),
-        _ => Err(bad_request(format!("per-page parameter must be between 1 and {MAX_PER_PAGE}, not {text}"))),
+        _ => Err(bad_request(format!(
+            "per-page parameter must be between 1 and {MAX_PER_PAGE}, not {text}"
+        ))),
     }
 }
 
@@ -385,9 +484,15 @@ fn parse_filter(text: &str) -> Result<Vec<Clause>, BadRequest> {
     let mut clauses = Vec::new();
     for part in text.split(',').filter(|p| !p.trim().is_empty()) {
         let Some((key, value)) = part.split_once(':') else {
-            return Err(bad_request(format!("Invalid filter {part:?}: expected field:value")));
+            return Err(bad_request(format!(
+                "Invalid filter {part:?}: expected field:value"
+            )));
         };
-        let values: Vec<&str> = value.split('|').map(str::trim).filter(|v| !v.is_empty()).collect();
+        let values: Vec<&str> = value
+            .split('|')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
         if values.is_empty() {
             return Err(bad_request(format!("Invalid filter {part:?}: no value")));
         }
@@ -399,13 +504,21 @@ fn parse_filter(text: &str) -> Result<Vec<Clause>, BadRequest> {
         let ids = || values.iter().map(|v| short_id(v)).collect::<Vec<_>>();
         clauses.push(match key.trim() {
             "authorships.institutions.lineage" | "institutions.lineage" => Clause::Lineage(ids()),
-            "authorships.institutions.ror" | "institutions.ror" => Clause::Ror(values.iter().map(|v| bare_ror(v)).collect()),
-            "authorships.institutions.id" | "institutions.id" | "institution.id" => Clause::InstitutionId(ids()),
+            "authorships.institutions.ror" | "institutions.ror" => {
+                Clause::Ror(values.iter().map(|v| bare_ror(v)).collect())
+            }
+            "authorships.institutions.id" | "institutions.id" | "institution.id" => {
+                Clause::InstitutionId(ids())
+            }
             "ids.openalex" | "openalex" | "openalex_id" => Clause::WorkId(ids()),
             "publication_year" => {
                 let mut ranges = Vec::new();
                 for v in &values {
-                    let year = |s: &str| s.trim().parse::<i64>().map_err(|_| bad_request(format!("Invalid filter: publication_year:{v}")));
+                    let year = |s: &str| {
+                        s.trim().parse::<i64>().map_err(|_| {
+                            bad_request(format!("Invalid filter: publication_year:{v}"))
+                        })
+                    };
                     ranges.push(if let Some(rest) = v.strip_prefix('>') {
                         (year(rest)? + 1, i64::MAX)
                     } else if let Some(rest) = v.strip_prefix('<') {
@@ -418,7 +531,11 @@ fn parse_filter(text: &str) -> Result<Vec<Clause>, BadRequest> {
                 }
                 Clause::Year(ranges)
             }
-            other => return Err(bad_request(format!("{other} is not a valid field for filtering works"))),
+            other => {
+                return Err(bad_request(format!(
+                    "{other} is not a valid field for filtering works"
+                )));
+            }
         });
     }
     Ok(clauses)
@@ -430,16 +547,28 @@ fn matches(work: &Value, clauses: &[Clause]) -> bool {
         authorship_institutions(work, LIST_AUTHORS)
             .flat_map(|inst| match inst.get(key) {
                 Some(Value::String(s)) => vec![s.clone()],
-                Some(Value::Array(list)) => list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+                Some(Value::Array(list)) => list
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
                 _ => vec![],
             })
             .collect()
     };
     clauses.iter().all(|clause| match clause {
-        Clause::Lineage(ids) => institution_values("lineage").iter().any(|l| ids.contains(&short_id(l))),
-        Clause::InstitutionId(ids) => institution_values("id").iter().any(|l| ids.contains(&short_id(l))),
-        Clause::Ror(rors) => institution_values("ror").iter().any(|r| rors.contains(&bare_ror(r))),
-        Clause::WorkId(ids) => work.get("id").and_then(Value::as_str).is_some_and(|id| ids.contains(&short_id(id))),
+        Clause::Lineage(ids) => institution_values("lineage")
+            .iter()
+            .any(|l| ids.contains(&short_id(l))),
+        Clause::InstitutionId(ids) => institution_values("id")
+            .iter()
+            .any(|l| ids.contains(&short_id(l))),
+        Clause::Ror(rors) => institution_values("ror")
+            .iter()
+            .any(|r| rors.contains(&bare_ror(r))),
+        Clause::WorkId(ids) => work
+            .get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| ids.contains(&short_id(id))),
         Clause::Year(ranges) => work
             .get("publication_year")
             .and_then(Value::as_i64)
@@ -449,19 +578,64 @@ fn matches(work: &Value, clauses: &[Clause]) -> bool {
 
 /// Root fields of a work that `select` accepts.
 const WORK_FIELDS: &[&str] = &[
-    "id", "doi", "title", "display_name", "relevance_score", "publication_year", "publication_date", "ids",
-    "language", "primary_location", "type", "type_crossref", "indexed_in", "open_access", "authorships",
-    "institution_assertions", "countries_distinct_count", "institutions_distinct_count", "corresponding_author_ids",
-    "corresponding_institution_ids", "apc_list", "apc_paid", "fwci", "has_fulltext", "fulltext_origin",
-    "cited_by_count", "citation_normalized_percentile", "cited_by_percentile_year", "biblio", "is_retracted",
-    "is_paratext", "primary_topic", "topics", "keywords", "concepts", "mesh", "locations_count", "locations",
-    "best_oa_location", "sustainable_development_goals", "grants", "datasets", "versions", "referenced_works_count",
-    "referenced_works", "related_works", "abstract_inverted_index", "cited_by_api_url", "counts_by_year",
-    "updated_date", "created_date", "is_authors_truncated",
+    "id",
+    "doi",
+    "title",
+    "display_name",
+    "relevance_score",
+    "publication_year",
+    "publication_date",
+    "ids",
+    "language",
+    "primary_location",
+    "type",
+    "type_crossref",
+    "indexed_in",
+    "open_access",
+    "authorships",
+    "institution_assertions",
+    "countries_distinct_count",
+    "institutions_distinct_count",
+    "corresponding_author_ids",
+    "corresponding_institution_ids",
+    "apc_list",
+    "apc_paid",
+    "fwci",
+    "has_fulltext",
+    "fulltext_origin",
+    "cited_by_count",
+    "citation_normalized_percentile",
+    "cited_by_percentile_year",
+    "biblio",
+    "is_retracted",
+    "is_paratext",
+    "primary_topic",
+    "topics",
+    "keywords",
+    "concepts",
+    "mesh",
+    "locations_count",
+    "locations",
+    "best_oa_location",
+    "sustainable_development_goals",
+    "grants",
+    "datasets",
+    "versions",
+    "referenced_works_count",
+    "referenced_works",
+    "related_works",
+    "abstract_inverted_index",
+    "cited_by_api_url",
+    "counts_by_year",
+    "updated_date",
+    "created_date",
+    "is_authors_truncated",
 ];
 
 fn select_fields(work: &Value, select: Option<&str>) -> Result<Value, BadRequest> {
-    let Some(select) = select else { return Ok(work.clone()) };
+    let Some(select) = select else {
+        return Ok(work.clone());
+    };
     let mut out = Map::new();
     for field in select.split(',').map(str::trim).filter(|f| !f.is_empty()) {
         if !WORK_FIELDS.contains(&field) {
@@ -508,10 +682,18 @@ fn list_works(shared: &Shared, params: &[(String, String)]) -> Result<Value, Bad
         Some(f) => parse_filter(f)?,
         None => vec![],
     };
-    let matching: Vec<&Value> = shared.listed.iter().filter(|w| matches(w, &clauses)).collect();
+    let matching: Vec<&Value> = shared
+        .listed
+        .iter()
+        .filter(|w| matches(w, &clauses))
+        .collect();
     let count = matching.len();
     let (start, page_number, next_cursor) = match (param(params, "cursor"), param(params, "page")) {
-        (Some(_), Some(_)) => return Err(bad_request("cursor and page cannot be used together".into())),
+        (Some(_), Some(_)) => {
+            return Err(bad_request(
+                "cursor and page cannot be used together".into(),
+            ));
+        }
         (Some(cursor), None) => {
             let Some(offset) = decode_cursor(cursor) else {
                 return Err(bad_request(format!("{cursor} is not a valid cursor")));
@@ -559,11 +741,15 @@ fn list_institutions(shared: &Shared, params: &[(String, String)]) -> Result<Val
     if let Some(filter) = param(params, "filter") {
         for part in filter.split(',') {
             let Some(("ror", values)) = part.split_once(':') else {
-                return Err(bad_request(format!("{part} is not a valid filter for institutions in this server")));
+                return Err(bad_request(format!(
+                    "{part} is not a valid filter for institutions in this server"
+                )));
             };
             let values: Vec<String> = values.split('|').map(bare_ror).collect();
             if values.len() > MAX_OR_VALUES {
-                return Err(bad_request(format!("Maximum number of values exceeded for ror. Decrease values to {MAX_OR_VALUES} or below.")));
+                return Err(bad_request(format!(
+                    "Maximum number of values exceeded for ror. Decrease values to {MAX_OR_VALUES} or below."
+                )));
             }
             rors = Some(values);
         }
@@ -573,17 +759,24 @@ fn list_institutions(shared: &Shared, params: &[(String, String)]) -> Result<Val
         .iter()
         .filter(|inst| match &rors {
             None => true,
-            Some(rors) => inst.get("ror").and_then(Value::as_str).is_some_and(|r| rors.contains(&bare_ror(r))),
+            Some(rors) => inst
+                .get("ror")
+                .and_then(Value::as_str)
+                .is_some_and(|r| rors.contains(&bare_ror(r))),
         })
         .collect();
-    let select: Option<Vec<&str>> = param(params, "select").map(|s| s.split(',').map(str::trim).collect());
+    let select: Option<Vec<&str>> =
+        param(params, "select").map(|s| s.split(',').map(str::trim).collect());
     let results: Vec<Value> = matching
         .iter()
         .take(per_page)
         .map(|inst| match &select {
             None => (*inst).clone(),
             Some(fields) => Value::Object(
-                fields.iter().filter_map(|f| Some((f.to_string(), inst.get(*f)?.clone()))).collect(),
+                fields
+                    .iter()
+                    .filter_map(|f| Some((f.to_string(), inst.get(*f)?.clone())))
+                    .collect(),
             ),
         })
         .collect();
@@ -609,16 +802,24 @@ pub fn shared_data_works() -> Option<Vec<Value>> {
         return None;
     }
     let mut text = String::new();
-    flate2::read::MultiGzDecoder::new(std::fs::File::open(&lines_path).ok()?).read_to_string(&mut text).ok()?;
-    let mut all: Vec<Value> =
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("shared data line")).collect();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(&lines_path).ok()?)
+        .read_to_string(&mut text)
+        .ok()?;
+    let mut all: Vec<Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("shared data line"))
+        .collect();
     let page: Value = serde_json::from_slice(&std::fs::read(&page_path).ok()?).ok()?;
     all.extend(page["results"].as_array()?.iter().cloned());
     let mut by_id: BTreeMap<String, Value> = BTreeMap::new();
     for work in all {
-        let Some(id) = work.get("id").and_then(Value::as_str).map(short_id) else { continue };
+        let Some(id) = work.get("id").and_then(Value::as_str).map(short_id) else {
+            continue;
+        };
         let newer = |old: &Value| {
-            work.get("updated_date").and_then(Value::as_str) >= old.get("updated_date").and_then(Value::as_str)
+            work.get("updated_date").and_then(Value::as_str)
+                >= old.get("updated_date").and_then(Value::as_str)
         };
         if by_id.get(&id).is_none_or(newer) {
             by_id.insert(id, work);
@@ -632,7 +833,10 @@ pub fn generated_institution(n: u64) -> Value {
     let id = format!("https://openalex.org/I{}", 900_000 + n);
     let mut lineage = vec![Value::String(id.clone())];
     if n.is_multiple_of(4) && n > 0 {
-        lineage.push(Value::String(format!("https://openalex.org/I{}", 900_000 + n - 1)));
+        lineage.push(Value::String(format!(
+            "https://openalex.org/I{}",
+            900_000 + n - 1
+        )));
     }
     let countries = ["GB", "US", "DE", "CN", "FR", "AU"];
     json!({
@@ -739,23 +943,37 @@ pub fn store_table_rows(store: &std::path::Path) -> BTreeMap<String, Vec<String>
             .collect();
         files.sort();
         for file in files {
-            let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).expect("open parquet"))
-                .expect("parquet")
-                .build()
-                .expect("reader");
+            let reader = ParquetRecordBatchReaderBuilder::try_new(
+                std::fs::File::open(&file).expect("open parquet"),
+            )
+            .expect("parquet")
+            .build()
+            .expect("reader");
             for batch in reader {
                 let batch = batch.expect("batch");
                 let options = FormatOptions::default().with_null("∅");
-                let formatters: Vec<ArrayFormatter> =
-                    batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options).expect("formatter")).collect();
+                let formatters: Vec<ArrayFormatter> = batch
+                    .columns()
+                    .iter()
+                    .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).expect("formatter"))
+                    .collect();
                 for row in 0..batch.num_rows() {
-                    let cells: Vec<String> = formatters.iter().map(|f| f.value(row).to_string()).collect();
+                    let cells: Vec<String> = formatters
+                        .iter()
+                        .map(|f| f.value(row).to_string())
+                        .collect();
                     rows.push(cells.join(" | "));
                 }
             }
         }
         rows.sort();
-        tables.insert(dir.file_name().expect("name").to_string_lossy().into_owned(), rows);
+        tables.insert(
+            dir.file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned(),
+            rows,
+        );
     }
     tables
 }

@@ -55,7 +55,11 @@ pub struct YearRange {
 impl YearRange {
     /// Parses `2023` or `2019-2023`.
     pub fn parse(text: &str) -> Result<YearRange, PullError> {
-        let bad = || PullError::BadArgument(format!("--years {text}: expected a year (2023) or a range (2019-2023)"));
+        let bad = || {
+            PullError::BadArgument(format!(
+                "--years {text}: expected a year (2023) or a range (2019-2023)"
+            ))
+        };
         let year = |s: &str| -> Result<i32, PullError> {
             let s = s.trim();
             if s.len() != 4 {
@@ -68,7 +72,9 @@ impl YearRange {
             None => (year(text)?, year(text)?),
         };
         if from > to {
-            return Err(PullError::BadArgument(format!("--years {text}: the range runs backwards")));
+            return Err(PullError::BadArgument(format!(
+                "--years {text}: the range runs backwards"
+            )));
         }
         Ok(YearRange { from, to })
     }
@@ -132,7 +138,9 @@ pub fn normalize_rors(rors: &[String]) -> Result<Vec<String>, PullError> {
     let mut out = Vec::new();
     for ror in rors {
         let id = normalize_ror(ror).ok_or_else(|| {
-            PullError::BadArgument(format!("{ror:?} is not a ROR id (expected e.g. https://ror.org/052gg0110 or 052gg0110)"))
+            PullError::BadArgument(format!(
+                "{ror:?} is not a ROR id (expected e.g. https://ror.org/052gg0110 or 052gg0110)"
+            ))
         })?;
         if !out.contains(&id) {
             out.push(id);
@@ -149,7 +157,10 @@ pub fn lineage_queries(
     select: &[&str],
     per_page: u32,
 ) -> Vec<PlannedQuery> {
-    let mut ids: Vec<String> = openalex_ids.iter().map(|id| short_openalex_id(id)).collect();
+    let mut ids: Vec<String> = openalex_ids
+        .iter()
+        .map(|id| short_openalex_id(id))
+        .collect();
     ids.sort();
     ids.dedup();
     let blocks = ids.len().div_ceil(MAX_OR_VALUES);
@@ -161,7 +172,11 @@ pub fn lineage_queries(
                 filter.push(',');
                 filter.push_str(&years.filter());
             }
-            let mut label = format!("{} institution{}", block.len(), if block.len() == 1 { "" } else { "s" });
+            let mut label = format!(
+                "{} institution{}",
+                block.len(),
+                if block.len() == 1 { "" } else { "s" }
+            );
             if blocks > 1 {
                 label = format!("block {} of {blocks}: {label}", i + 1);
             }
@@ -175,7 +190,12 @@ pub fn lineage_queries(
 
 /// `https://openalex.org/I123` → `I123`.
 pub fn short_openalex_id(id: &str) -> String {
-    id.trim().trim_end_matches('/').rsplit('/').next().unwrap_or(id).to_string()
+    id.trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(id)
+        .to_string()
 }
 
 #[derive(Deserialize)]
@@ -197,24 +217,46 @@ pub async fn resolve_institutions(
 ) -> Result<(Vec<ResolvedInstitution>, Vec<String>), PullError> {
     let mut resolved = Vec::new();
     for block in rors.chunks(MAX_OR_VALUES) {
-        let filter =
-            format!("ror:{}", block.iter().map(|r| format!("https://ror.org/{r}")).collect::<Vec<_>>().join("|"));
+        let filter = format!(
+            "ror:{}",
+            block
+                .iter()
+                .map(|r| format!("https://ror.org/{r}"))
+                .collect::<Vec<_>>()
+                .join("|")
+        );
         let (_, page) = client
             .get(
                 "institutions",
-                &[("filter", filter.as_str()), ("per_page", "200"), ("select", "id,ror,display_name")],
+                &[
+                    ("filter", filter.as_str()),
+                    ("per_page", "200"),
+                    ("select", "id,ror,display_name"),
+                ],
                 CallKind::List,
                 |body| serde_json::from_slice::<InstitutionPage>(body).map_err(|e| e.to_string()),
             )
             .await?;
         for record in page.results {
-            let (Some(id), Some(ror)) = (record.id, record.ror.as_deref().and_then(normalize_ror)) else { continue };
-            if block.contains(&ror) && !resolved.iter().any(|r: &ResolvedInstitution| r.ror == ror) {
-                resolved.push(ResolvedInstitution { ror, openalex_id: short_openalex_id(&id), name: record.display_name });
+            let (Some(id), Some(ror)) = (record.id, record.ror.as_deref().and_then(normalize_ror))
+            else {
+                continue;
+            };
+            if block.contains(&ror) && !resolved.iter().any(|r: &ResolvedInstitution| r.ror == ror)
+            {
+                resolved.push(ResolvedInstitution {
+                    ror,
+                    openalex_id: short_openalex_id(&id),
+                    name: record.display_name,
+                });
             }
         }
     }
-    let unresolved = rors.iter().filter(|r| !resolved.iter().any(|x| &x.ror == *r)).cloned().collect();
+    let unresolved = rors
+        .iter()
+        .filter(|r| !resolved.iter().any(|x| &x.ror == *r))
+        .cloned()
+        .collect();
     Ok((resolved, unresolved))
 }
 
@@ -238,7 +280,11 @@ pub async fn plan(
                 full.push_str(&years.filter());
             }
             let label = format!("filter {full}");
-            Ok(Plan { queries: vec![PlannedQuery::new(full, label, select, per_page)], resolved: vec![], unresolved: vec![] })
+            Ok(Plan {
+                queries: vec![PlannedQuery::new(full, label, select, per_page)],
+                resolved: vec![],
+                unresolved: vec![],
+            })
         }
         Target::Institutions(rors) => {
             let rors = normalize_rors(rors)?;
@@ -250,7 +296,11 @@ pub async fn plan(
                 return Err(PullError::NothingToPull(rors.len()));
             }
             let ids: Vec<String> = resolved.iter().map(|r| r.openalex_id.clone()).collect();
-            Ok(Plan { queries: lineage_queries(&ids, years, select, per_page), resolved, unresolved })
+            Ok(Plan {
+                queries: lineage_queries(&ids, years, select, per_page),
+                resolved,
+                unresolved,
+            })
         }
     }
 }
@@ -261,9 +311,21 @@ mod tests {
 
     #[test]
     fn parses_years() {
-        assert_eq!(YearRange::parse("2023").unwrap(), YearRange { from: 2023, to: 2023 });
-        assert_eq!(YearRange::parse("2019-2023").unwrap().filter(), "publication_year:2019-2023");
-        assert_eq!(YearRange::parse("2023").unwrap().filter(), "publication_year:2023");
+        assert_eq!(
+            YearRange::parse("2023").unwrap(),
+            YearRange {
+                from: 2023,
+                to: 2023
+            }
+        );
+        assert_eq!(
+            YearRange::parse("2019-2023").unwrap().filter(),
+            "publication_year:2019-2023"
+        );
+        assert_eq!(
+            YearRange::parse("2023").unwrap().filter(),
+            "publication_year:2023"
+        );
         assert!(YearRange::parse("2023-2019").is_err());
         assert!(YearRange::parse("23").is_err());
         assert!(YearRange::parse("twenty").is_err());
@@ -271,23 +333,45 @@ mod tests {
 
     #[test]
     fn combines_up_to_100_members_per_query_on_lineage() {
-        let ids: Vec<String> = (1..=230).map(|i| format!("https://openalex.org/I{i}")).collect();
-        let years = Some(YearRange { from: 2019, to: 2023 });
+        let ids: Vec<String> = (1..=230)
+            .map(|i| format!("https://openalex.org/I{i}"))
+            .collect();
+        let years = Some(YearRange {
+            from: 2019,
+            to: 2023,
+        });
         let queries = lineage_queries(&ids, years, WORK_SELECT, 200);
         assert_eq!(queries.len(), 3);
-        let counts: Vec<usize> =
-            queries.iter().map(|q| q.filter.split(',').next().unwrap().split('|').count()).collect();
+        let counts: Vec<usize> = queries
+            .iter()
+            .map(|q| q.filter.split(',').next().unwrap().split('|').count())
+            .collect();
         assert_eq!(counts, vec![100, 100, 30]);
         for q in &queries {
-            assert!(q.filter.starts_with("authorships.institutions.lineage:I"), "{}", q.filter);
+            assert!(
+                q.filter.starts_with("authorships.institutions.lineage:I"),
+                "{}",
+                q.filter
+            );
             assert!(q.filter.ends_with(",publication_year:2019-2023"));
             assert!(!q.filter.contains("ror"), "must not filter on ROR alone");
         }
         let again = lineage_queries(&ids, years, WORK_SELECT, 200);
         assert_eq!(queries, again, "query ids are stable, so pulls can resume");
-        let other_years = lineage_queries(&ids, Some(YearRange { from: 2020, to: 2023 }), WORK_SELECT, 200);
+        let other_years = lineage_queries(
+            &ids,
+            Some(YearRange {
+                from: 2020,
+                to: 2023,
+            }),
+            WORK_SELECT,
+            200,
+        );
         assert_ne!(queries[0].id, other_years[0].id);
-        assert_ne!(queries[0].id, lineage_queries(&ids, years, WORK_SELECT, 100)[0].id);
+        assert_ne!(
+            queries[0].id,
+            lineage_queries(&ids, years, WORK_SELECT, 100)[0].id
+        );
     }
 
     #[test]
@@ -300,7 +384,12 @@ mod tests {
 
     #[test]
     fn normalizes_and_rejects_ror_ids() {
-        let ok = normalize_rors(&["https://ror.org/052gg0110".into(), "052GG0110".into(), "013meh722".into()]).unwrap();
+        let ok = normalize_rors(&[
+            "https://ror.org/052gg0110".into(),
+            "052GG0110".into(),
+            "013meh722".into(),
+        ])
+        .unwrap();
         assert_eq!(ok, vec!["052gg0110".to_string(), "013meh722".to_string()]);
         let err = normalize_rors(&["Oxford".into()]).unwrap_err().to_string();
         assert!(err.contains("\"Oxford\" is not a ROR id"), "{err}");

@@ -83,10 +83,11 @@ pub fn reconcile(saved: &[SavedQuery]) -> Result<PullReport, PullError> {
         let mut with_id = 0u64;
         for page in &q.pages {
             let bytes = read_gzip(page)?;
-            let parsed: IdsOnly = serde_json::from_slice(&bytes).map_err(|e| PullError::Checkpoint {
-                path: page.clone(),
-                message: format!("saved page does not parse: {e}"),
-            })?;
+            let parsed: IdsOnly =
+                serde_json::from_slice(&bytes).map_err(|e| PullError::Checkpoint {
+                    path: page.clone(),
+                    message: format!("saved page does not parse: {e}"),
+                })?;
             for work in parsed.results {
                 records += 1;
                 if let Some(id) = work.id {
@@ -100,31 +101,56 @@ pub fn reconcile(saved: &[SavedQuery]) -> Result<PullReport, PullError> {
         let latest = cp.latest_count.unwrap_or(expected);
         let distinct = ids.len() as u64;
         let duplicates = with_id - distinct;
-        let pending = cp.truncated.iter().filter(|id| !cp.refetched.contains(id)).count();
+        let pending = cp
+            .truncated
+            .iter()
+            .filter(|id| !cp.refetched.contains(id))
+            .count();
         let verdict = if !cp.paging_done {
-            Verdict::Incomplete(format!("stopped after page {}; run the pull again to resume", cp.pages))
+            Verdict::Incomplete(format!(
+                "stopped after page {}; run the pull again to resume",
+                cp.pages
+            ))
         } else if pending > 0 {
-            Verdict::Incomplete(format!("{pending} truncated-author works not yet fetched in full"))
+            Verdict::Incomplete(format!(
+                "{pending} truncated-author works not yet fetched in full"
+            ))
         } else {
             let mut notes = Vec::new();
             if duplicates > 0 {
-                notes.push(format!("{duplicates} records repeated across pages, stored once"));
+                notes.push(format!(
+                    "{duplicates} records repeated across pages, stored once"
+                ));
             }
             if distinct == expected {
-                if notes.is_empty() { Verdict::Exact } else { Verdict::Explained(notes.join("; ")) }
+                if notes.is_empty() {
+                    Verdict::Exact
+                } else {
+                    Verdict::Explained(notes.join("; "))
+                }
             } else if distinct == latest {
-                notes.insert(0, format!("OpenAlex's count changed from {expected} to {latest} while paging"));
+                notes.insert(
+                    0,
+                    format!("OpenAlex's count changed from {expected} to {latest} while paging"),
+                );
                 Verdict::Explained(notes.join("; "))
             } else if distinct > expected.max(latest) {
                 notes.insert(
                     0,
-                    format!("{} more works than counted: added to OpenAlex while paging", distinct - expected.max(latest)),
+                    format!(
+                        "{} more works than counted: added to OpenAlex while paging",
+                        distinct - expected.max(latest)
+                    ),
                 );
                 Verdict::Explained(notes.join("; "))
             } else {
                 Verdict::Short(format!(
                     "received {distinct} distinct works, OpenAlex counted {expected}{}: {} missing",
-                    if latest != expected { format!(" (then {latest})") } else { String::new() },
+                    if latest != expected {
+                        format!(" (then {latest})")
+                    } else {
+                        String::new()
+                    },
                     expected.min(latest) - distinct
                 ))
             }
@@ -144,7 +170,10 @@ pub fn reconcile(saved: &[SavedQuery]) -> Result<PullReport, PullError> {
             verdict,
         });
     }
-    Ok(PullReport { queries, distinct_works: all.len() as u64 })
+    Ok(PullReport {
+        queries,
+        distinct_works: all.len() as u64,
+    })
 }
 
 #[cfg(test)]
@@ -163,12 +192,20 @@ mod tests {
         let mut paths = Vec::new();
         for (i, ids) in pages.iter().enumerate() {
             let path = dir.join(format!("page-{i}.json.gz"));
-            let results: Vec<serde_json::Value> = ids.iter().map(|id| serde_json::json!({ "id": id })).collect();
+            let results: Vec<serde_json::Value> = ids
+                .iter()
+                .map(|id| serde_json::json!({ "id": id }))
+                .collect();
             let body = serde_json::json!({ "meta": { "count": expected }, "results": results });
             write_gzip_atomically(&path, body.to_string().as_bytes()).unwrap();
             paths.push(path);
         }
-        SavedQuery { query, checkpoint: cp, pages: paths, full_works: vec![] }
+        SavedQuery {
+            query,
+            checkpoint: cp,
+            pages: paths,
+            full_works: vec![],
+        }
     }
 
     #[test]
@@ -182,17 +219,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dup = saved(dir.path(), &[&["W1", "W2"], &["W2", "W3"]], 3, 3);
         let report = reconcile(&[dup]).unwrap();
-        assert!(matches!(&report.queries[0].verdict, Verdict::Explained(s) if s.contains("1 records repeated")));
+        assert!(
+            matches!(&report.queries[0].verdict, Verdict::Explained(s) if s.contains("1 records repeated"))
+        );
 
         let dir = tempfile::tempdir().unwrap();
         let moved = saved(dir.path(), &[&["W1", "W2"]], 3, 2);
         let report = reconcile(&[moved]).unwrap();
-        assert!(matches!(&report.queries[0].verdict, Verdict::Explained(s) if s.contains("from 3 to 2")));
+        assert!(
+            matches!(&report.queries[0].verdict, Verdict::Explained(s) if s.contains("from 3 to 2"))
+        );
 
         let dir = tempfile::tempdir().unwrap();
         let short = saved(dir.path(), &[&["W1"]], 3, 3);
         let report = reconcile(&[short]).unwrap();
-        assert!(matches!(&report.queries[0].verdict, Verdict::Short(s) if s.contains("2 missing")), "{report:?}");
+        assert!(
+            matches!(&report.queries[0].verdict, Verdict::Short(s) if s.contains("2 missing")),
+            "{report:?}"
+        );
         assert_eq!(report.errors().len(), 1);
     }
 
@@ -201,10 +245,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut q = saved(dir.path(), &[&["W1"]], 3, 3);
         q.checkpoint.paging_done = false;
-        assert!(matches!(reconcile(&[q.clone()]).unwrap().queries[0].verdict, Verdict::Incomplete(_)));
+        assert!(matches!(
+            reconcile(&[q.clone()]).unwrap().queries[0].verdict,
+            Verdict::Incomplete(_)
+        ));
         q.checkpoint.paging_done = true;
         q.checkpoint.truncated = vec!["W1".into()];
         let report = reconcile(&[q]).unwrap();
-        assert!(matches!(&report.queries[0].verdict, Verdict::Incomplete(s) if s.contains("truncated")));
+        assert!(
+            matches!(&report.queries[0].verdict, Verdict::Incomplete(s) if s.contains("truncated"))
+        );
     }
 }

@@ -14,7 +14,9 @@ pub struct QueryDir {
 
 impl QueryDir {
     pub fn new(store: &Path, query_id: &str) -> QueryDir {
-        QueryDir { path: store.join("pull").join(query_id) }
+        QueryDir {
+            path: store.join("pull").join(query_id),
+        }
     }
 
     pub fn checkpoint(&self) -> PathBuf {
@@ -99,12 +101,19 @@ impl Checkpoint {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(PullError::io(path, e)),
         };
-        let checkpoint: Checkpoint = serde_json::from_slice(&text)
-            .map_err(|e| PullError::Checkpoint { path: path.to_path_buf(), message: e.to_string() })?;
+        let checkpoint: Checkpoint =
+            serde_json::from_slice(&text).map_err(|e| PullError::Checkpoint {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
         if checkpoint.format != Self::FORMAT {
             return Err(PullError::Checkpoint {
                 path: path.to_path_buf(),
-                message: format!("format {} is not the supported format {}", checkpoint.format, Self::FORMAT),
+                message: format!(
+                    "format {} is not the supported format {}",
+                    checkpoint.format,
+                    Self::FORMAT
+                ),
             });
         }
         Ok(Some(checkpoint))
@@ -137,7 +146,10 @@ impl UsageLedger {
             .ok()
             .and_then(|text| serde_json::from_slice::<UsageLedger>(&text).ok())
             .filter(|ledger| ledger.day == today)
-            .unwrap_or(UsageLedger { day: today, list_calls: 0 })
+            .unwrap_or(UsageLedger {
+                day: today,
+                list_calls: 0,
+            })
     }
 
     /// Adds `calls` to today's count on disk.
@@ -145,7 +157,10 @@ impl UsageLedger {
         let mut ledger = Self::load_today(store);
         ledger.list_calls += calls;
         let path = Self::path(store);
-        write_atomically(&path, &serde_json::to_vec_pretty(&ledger).expect("ledger serializes"))?;
+        write_atomically(
+            &path,
+            &serde_json::to_vec_pretty(&ledger).expect("ledger serializes"),
+        )?;
         Ok(ledger)
     }
 }
@@ -179,8 +194,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), PullError> {
 
 /// Gzips `bytes` and writes them atomically.
 pub fn write_gzip_atomically(path: &Path, bytes: &[u8]) -> Result<(), PullError> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::fast());
-    encoder.write_all(bytes).map_err(|e| PullError::io(path, e))?;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::fast(),
+    );
+    encoder
+        .write_all(bytes)
+        .map_err(|e| PullError::io(path, e))?;
     let gz = encoder.finish().map_err(|e| PullError::io(path, e))?;
     write_atomically(path, &gz)
 }
@@ -190,7 +210,9 @@ pub fn read_gzip(path: &Path) -> Result<Vec<u8>, PullError> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| PullError::io(path, e))?;
     let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(file).read_to_end(&mut out).map_err(|e| PullError::io(path, e))?;
+    flate2::read::MultiGzDecoder::new(file)
+        .read_to_end(&mut out)
+        .map_err(|e| PullError::io(path, e))?;
     Ok(out)
 }
 
@@ -224,8 +246,15 @@ mod tests {
         assert_eq!(UsageLedger::load_today(dir.path()).list_calls, 0);
         UsageLedger::add(dir.path(), 3).unwrap();
         assert_eq!(UsageLedger::add(dir.path(), 4).unwrap().list_calls, 7);
-        let stale = UsageLedger { day: "2001-01-01".into(), list_calls: 99 };
-        write_atomically(&UsageLedger::path(dir.path()), &serde_json::to_vec(&stale).unwrap()).unwrap();
+        let stale = UsageLedger {
+            day: "2001-01-01".into(),
+            list_calls: 99,
+        };
+        write_atomically(
+            &UsageLedger::path(dir.path()),
+            &serde_json::to_vec(&stale).unwrap(),
+        )
+        .unwrap();
         assert_eq!(UsageLedger::load_today(dir.path()).list_calls, 0);
     }
 

@@ -23,17 +23,28 @@ pub fn corpus() -> Vec<Value> {
 /// ROR ids of a few institutions in the corpus, including one whose child institutions cite it only
 /// through `lineage` when the real data is present (Oxford).
 pub fn group_rors(works: &[Value]) -> Vec<String> {
-    let wanted = ["https://ror.org/052gg0110", "https://ror.org/05q3vnk25", "https://ror.org/01zgy1s35"];
+    let wanted = [
+        "https://ror.org/052gg0110",
+        "https://ror.org/05q3vnk25",
+        "https://ror.org/01zgy1s35",
+    ];
     let present: Vec<String> = wanted
         .iter()
-        .filter(|r| institutions(works).iter().any(|i| i.get("ror").and_then(Value::as_str) == Some(**r)))
+        .filter(|r| {
+            institutions(works)
+                .iter()
+                .any(|i| i.get("ror").and_then(Value::as_str) == Some(**r))
+        })
         .map(|r| r.to_string())
         .collect();
     if !present.is_empty() {
         return present;
     }
     // Generated corpus: institution 3 is the parent of institution 4.
-    vec!["https://ror.org/0gen00003".into(), "https://ror.org/0gen00011".into()]
+    vec![
+        "https://ror.org/0gen00003".into(),
+        "https://ror.org/0gen00011".into(),
+    ]
 }
 
 pub fn institutions(works: &[Value]) -> Vec<Value> {
@@ -48,7 +59,11 @@ pub fn institutions(works: &[Value]) -> Vec<Value> {
 pub fn openalex_ids_of(works: &[Value], rors: &[String]) -> BTreeSet<String> {
     institutions(works)
         .into_iter()
-        .filter(|i| i["ror"].as_str().is_some_and(|r| rors.iter().any(|x| x == r)))
+        .filter(|i| {
+            i["ror"]
+                .as_str()
+                .is_some_and(|r| rors.iter().any(|x| x == r))
+        })
         .filter_map(|i| i["id"].as_str().map(short))
         .collect()
 }
@@ -59,26 +74,44 @@ pub fn short(id: &str) -> String {
 
 /// Works that count for the members under DESIGN.md: some authorship institution has a member in its
 /// lineage. Computed here, independently of the server.
-pub fn expected_ids(works: &[Value], member_ids: &BTreeSet<String>, years: Option<(i64, i64)>) -> BTreeSet<String> {
+pub fn expected_ids(
+    works: &[Value],
+    member_ids: &BTreeSet<String>,
+    years: Option<(i64, i64)>,
+) -> BTreeSet<String> {
     works
         .iter()
         .filter(|w| match years {
             None => true,
-            Some((a, b)) => w["publication_year"].as_i64().is_some_and(|y| y >= a && y <= b),
+            Some((a, b)) => w["publication_year"]
+                .as_i64()
+                .is_some_and(|y| y >= a && y <= b),
         })
         .filter(|w| {
-            w["authorships"].as_array().into_iter().flatten().take(100).any(|a| {
-                a["institutions"].as_array().into_iter().flatten().any(|i| {
-                    i["lineage"].as_array().into_iter().flatten().any(|l| l.as_str().is_some_and(|l| member_ids.contains(&short(l))))
+            w["authorships"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .take(100)
+                .any(|a| {
+                    a["institutions"].as_array().into_iter().flatten().any(|i| {
+                        i["lineage"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .any(|l| l.as_str().is_some_and(|l| member_ids.contains(&short(l))))
+                    })
                 })
-            })
         })
         .filter_map(|w| w["id"].as_str().map(short))
         .collect()
 }
 
 pub fn start(works: Vec<Value>) -> MockOpenAlex {
-    MockOpenAlex::start(MockConfig { works, ..MockConfig::default() })
+    MockOpenAlex::start(MockConfig {
+        works,
+        ..MockConfig::default()
+    })
 }
 
 /// A client for the mock: fast rate and short backoff so tests stay quick.
@@ -103,7 +136,10 @@ pub fn puller(config: ClientConfig, store: &Path) -> Puller {
 }
 
 /// Plans, estimates and fetches; returns the plan.
-pub async fn run(puller: &Puller, target: &Target) -> Result<tandem_pull::Plan, tandem_pull::PullError> {
+pub async fn run(
+    puller: &Puller,
+    target: &Target,
+) -> Result<tandem_pull::Plan, tandem_pull::PullError> {
     let plan = tandem_pull::make_plan(puller, target, None).await?;
     let estimate = puller.estimate(&plan).await?;
     puller.fetch(&estimate).await?;
@@ -128,7 +164,9 @@ pub fn page_ids(store: &Path, plan: &tandem_pull::Plan) -> Vec<String> {
 pub fn gunzip(path: &Path) -> Vec<u8> {
     use std::io::Read;
     let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut out).unwrap();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_end(&mut out)
+        .unwrap();
     out
 }
 
