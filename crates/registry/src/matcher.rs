@@ -477,10 +477,22 @@ impl<'r> AffiliationMatcher<'r> {
                     swapped.push(core[0]);
                     &part.tokens[part.core.0 + 1..part.core.1]
                 };
-                let entries: Vec<NameEntry> = self
+                // Only a name one organisation has (in the country, when the address names one):
+                // the reading is a guess.
+                let named: Vec<&NameEntry> = self
                     .registry
                     .names_for(hash_ids(&swapped))
                     .iter()
+                    .filter(|e| {
+                        country.is_none_or(|code| {
+                            same_region(self.registry.org(e.org).country_code.as_deref(), code)
+                        })
+                    })
+                    .collect();
+                let entries: Vec<NameEntry> = named
+                    .iter()
+                    .copied()
+                    .filter(|_| named.len() == 1)
                     .filter(|e| {
                         self.registry.city_keys(e.org).iter().any(|city| {
                             city.len() == place.len()

@@ -409,6 +409,15 @@ fn place_university_reads_as_university_of_place_in_that_place() {
         matched(&r, "Department of Biomedicine, Basel University"),
         ["University of Basel"]
     );
+    // "Newcastle University" is two organisations' name: without a country, no guess.
+    assert!(matched(&r, "School of Social Sciences, University of Newcastle").is_empty());
+    assert_eq!(
+        matched(
+            &r,
+            "School of Social Sciences, University of Newcastle, NSW, Australia"
+        ),
+        ["University of Newcastle Australia"]
+    );
     // The University of Washington is in Seattle: "Washington University" is someone else.
     assert!(matched(&r, "Department of Medicine, Washington University").is_empty());
 }
