@@ -835,7 +835,8 @@ impl<'r> AffiliationMatcher<'r> {
                 );
                 tandem_countries::country_code_for_name(&text).is_some()
             };
-            let acronym_alone = parts.len() == 2
+            let acronym_alone = kind == MatchKind::Acronym
+                && parts.len() == 2
                 && country.strict
                 && code.is_some()
                 && parts
@@ -1478,6 +1479,15 @@ fn country_cuts(segment: &str) -> Vec<(usize, &'static str)> {
 /// The country a comma-separated segment is, alone or beside a postcode ("Japan", "D-69120 Germany",
 /// "and USA").
 fn bare_country(piece: &str) -> Option<&'static str> {
+    // Most segments are names of five words or more: no country.
+    if piece.split_whitespace().nth(5).is_some() {
+        return None;
+    }
+    // Country names start with a capital ("Japan", "USA", "and USA").
+    let first = piece.trim_start().trim_start_matches("and ").chars().next();
+    if !first.is_some_and(char::is_uppercase) {
+        return None;
+    }
     let words: Vec<&str> = piece
         .split_whitespace()
         .filter(|w| !w.bytes().any(|b| b.is_ascii_digit()))
