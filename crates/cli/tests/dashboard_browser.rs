@@ -246,7 +246,8 @@ async fn dashboard_and_report_render_in_headless_chromium() {
         .unwrap();
     first.click().await.unwrap();
     client
-        .wait().for_element(Locator::Css("#chart-member-by-year"))
+        .wait()
+        .for_element(Locator::Css("#chart-member-by-year"))
         .await
         .unwrap();
     assert!(
@@ -277,7 +278,8 @@ async fn dashboard_and_report_render_in_headless_chromium() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     client
-        .wait().for_element(Locator::Css("[data-figure=partner_papers]"))
+        .wait()
+        .for_element(Locator::Css("[data-figure=partner_papers]"))
         .await
         .unwrap();
     let after = client.execute(FIGURE_VALUES, vec![]).await.unwrap();

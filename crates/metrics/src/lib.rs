@@ -294,7 +294,11 @@ impl Engine {
             let clock = std::time::Instant::now();
             let batches = ctx.sql(&step.sql).await?.collect().await?;
             if trace {
-                eprintln!("{:>9.1} ms  {}", clock.elapsed().as_secs_f64() * 1e3, step.name);
+                eprintln!(
+                    "{:>9.1} ms  {}",
+                    clock.elapsed().as_secs_f64() * 1e3,
+                    step.name
+                );
             }
             if step.is_indicator {
                 results.insert(step.name, batches);
@@ -506,7 +510,9 @@ fn f64_at(batch: &RecordBatch, col: usize, row: usize) -> Option<f64> {
     }
     let array = cast(column, &DataType::Float64).expect("numeric column");
     let value = array.as_primitive::<Float64Type>().value(row);
-    value.is_finite().then_some(value)
+    // Parallel float sums add in varying order and differ in the last bits between runs; nine decimals
+    // keep every figure exact to print and make repeated runs give identical JSON.
+    value.is_finite().then(|| (value * 1e9).round() / 1e9)
 }
 
 fn first_u64(batches: &[RecordBatch], col: usize) -> u64 {
