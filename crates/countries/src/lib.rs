@@ -404,6 +404,7 @@ fn push_word(out: &mut String, word: &str, pending_space: &mut bool) {
 }
 
 /// True for the combining diacritical marks (U+0300–U+036F), which belong to the letter before them.
+#[inline]
 pub fn is_combining_mark(c: char) -> bool {
     ('\u{300}'..='\u{36f}').contains(&c)
 }
