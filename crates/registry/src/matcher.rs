@@ -699,6 +699,13 @@ impl<'r> AffiliationMatcher<'r> {
                 if extends_the_name(input, part, span.first_token, span.end_token) {
                     continue;
                 }
+                // "Department of Pharmaceutical Technology" is not the "Department of
+                // Pharmaceuticals": a name that opens with a unit word must run to the part's end.
+                if UNIT_NAME_WORDS.contains(&part.tokens[span.first_token].text.as_str())
+                    && span.end_token < part.core.1
+                {
+                    continue;
+                }
             }
             // The city must be named outside the match: "Newcastle University" does not name the
             // city of the University of Newcastle (Australia), nor "Saint Louis University" St. Louis.

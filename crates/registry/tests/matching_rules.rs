@@ -259,6 +259,15 @@ const ORGS: &[Org] = &[
         "education",
         &[],
     ),
+    (
+        "0000pharm",
+        "Department of Pharmaceuticals",
+        &[],
+        "New Delhi",
+        "IN",
+        "government",
+        &[],
+    ),
 ];
 
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
@@ -611,4 +620,23 @@ fn html_entities_read_as_their_characters() {
     );
     assert_eq!(result.input, input);
     assert_eq!(result.country, Some("CN"));
+}
+
+#[test]
+fn a_unit_name_inside_a_part_must_run_to_its_end() {
+    let r = registry();
+    assert!(
+        matched(
+            &r,
+            "Department of Pharmaceutical Technology, Jadavpur University, Kolkata 700 032, India"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        matched(
+            &r,
+            "Secretary, Department of Pharmaceuticals, New Delhi, India"
+        ),
+        ["Department of Pharmaceuticals"]
+    );
 }
