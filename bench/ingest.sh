@@ -85,7 +85,7 @@ measure() { # label works
   printf '  %-44s %8.2f s   %s× gzip   peak RSS %s\n' "tandem ingest ($CORES threads)" "$tn" "$(ratio "$tn" "$gzip_s")" "$(mib "$rssn")"
   if [ "$1" = "1×" ] || [ "${DUCKDB_4X:-0}" = 1 ]; then
     rm -rf "$OUT/duckdb"
-    run bench/.venv/bin/python bench/duckdb_ingest.py "$dir" "$OUT/duckdb" "$CORES"
+    run bench/.venv/bin/python bench/duckdb_ingest.py "$dir" "$OUT/duckdb" "$CORES" > /dev/null
     local duck=$ELAPSED
     printf '  %-44s %8.2f s   tandem is %s× faster   peak RSS %s\n' "DuckDB $DUCKDB_VERSION read_json → Parquet ($CORES threads)" "$duck" "$(ratio "$duck" "$tn")" "$(mib "$PEAK_KIB")"
   fi

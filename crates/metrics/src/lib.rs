@@ -183,9 +183,9 @@ impl Engine {
     }
 
     async fn context(store: &Store) -> Result<SessionContext, MetricsError> {
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let ctx =
-            SessionContext::new_with_config(SessionConfig::new().with_target_partitions(threads));
+        // DATAFUSION_* environment variables tune the engine (for example
+        // DATAFUSION_EXECUTION_TARGET_PARTITIONS); the defaults use every core.
+        let ctx = SessionContext::new_with_config(SessionConfig::from_env()?);
         for table in REGISTERED_TABLES {
             let path = store.table_path(table);
             ctx.register_parquet(
