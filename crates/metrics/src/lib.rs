@@ -330,7 +330,7 @@ impl Engine {
                     name: country_name(&country),
                     country,
                     papers: u64_at(b, 1, i),
-                    papers_fractional: f64_at(b, 2, i).unwrap_or(0.0),
+                    papers_fractional: stable_sum(f64_at(b, 2, i).unwrap_or(0.0)),
                     share_of_international: f64_at(b, 3, i),
                 }
             })
@@ -432,7 +432,7 @@ impl Engine {
                 .then(|| "leiden".to_string()),
             home: request.home.clone(),
             papers,
-            papers_fractional: first_f64(&results["papers_fractional"]).unwrap_or(0.0),
+            papers_fractional: stable_sum(first_f64(&results["papers_fractional"]).unwrap_or(0.0)),
             collab_papers: first_u64(&results["collab_papers"], 0),
             international_papers,
             international_share: first_f64(&results["international_share"]).unwrap_or(0.0),
@@ -510,9 +510,7 @@ fn f64_at(batch: &RecordBatch, col: usize, row: usize) -> Option<f64> {
     }
     let array = cast(column, &DataType::Float64).expect("numeric column");
     let value = array.as_primitive::<Float64Type>().value(row);
-    // Parallel float sums add in varying order and differ in the last bits between runs; nine decimals
-    // keep every figure exact to print and make repeated runs give identical JSON.
-    value.is_finite().then(|| (value * 1e9).round() / 1e9)
+    value.is_finite().then_some(value)
 }
 
 fn first_u64(batches: &[RecordBatch], col: usize) -> u64 {
@@ -520,6 +518,12 @@ fn first_u64(batches: &[RecordBatch], col: usize) -> u64 {
         .next()
         .map(|(b, i)| u64_at(b, col, i))
         .unwrap_or(0)
+}
+
+/// Parallel float sums add in varying order and differ in the last bits between runs; nine decimals keep
+/// a fractional count exact to print and make repeated runs give identical JSON.
+fn stable_sum(value: f64) -> f64 {
+    (value * 1e9).round() / 1e9
 }
 
 fn first_f64(batches: &[RecordBatch]) -> Option<f64> {
