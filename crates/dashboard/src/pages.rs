@@ -902,56 +902,16 @@ async fn trends(State(d): State<Arc<Dashboard>>, RawQuery(raw): RawQuery) -> Res
         };
         let series = crate::api::compare_series(&d, &tp, &compare).await?;
         let years: Vec<i32> = trend.by_year.iter().map(|y| y.year).collect();
-        let papers = charts::line_chart(
-            "papers-by-year",
-            "Papers per year (full counting)",
-            &years,
-            &[
-                Line {
-                    name: "papers".into(),
-                    values: trend
-                        .by_year
-                        .iter()
-                        .map(|y| Some(y.papers as f64))
-                        .collect(),
-                },
-                Line {
-                    name: "international".into(),
-                    values: trend
-                        .by_year
-                        .iter()
-                        .map(|y| Some(y.international_papers as f64))
-                        .collect(),
-                },
+        let [papers, share, partner_share] = trend_charts(
+            [
+                "papers-by-year",
+                "international-share-trend",
+                "partner-share-trend",
             ],
-            Scale::Count,
-        );
-        let share = charts::line_chart(
-            "international-share-trend",
-            "International co-authorship per year",
+            &f.group_name,
             &years,
-            &[Line {
-                name: f.group_name.clone(),
-                values: trend
-                    .by_year
-                    .iter()
-                    .map(|y| y.international_share)
-                    .collect(),
-            }],
-            Scale::Share,
-        );
-        let partner_share = charts::line_chart(
-            "partner-share-trend",
-            "Partner share of international papers",
-            &years,
-            &series
-                .iter()
-                .map(|s| Line {
-                    name: s.name.clone(),
-                    values: s.by_year.iter().map(|y| y.share_of_international).collect(),
-                })
-                .collect::<Vec<_>>(),
-            Scale::Share,
+            &trend.by_year,
+            &series,
         );
         let partner_papers = charts::line_chart(
             "partner-papers-trend",
@@ -1283,4 +1243,58 @@ async fn csv(
         }
         Err(e) => crate::api::ApiError(e).into_response(),
     }
+}
+
+/// The trend charts the Trends page and the report share: papers and international papers per year, the
+/// international share, and each compared partner's share of international papers. `ids` name the three.
+pub(crate) fn trend_charts(
+    ids: [&str; 3],
+    group_name: &str,
+    years: &[i32],
+    by_year: &[tandem_metrics::YearRow],
+    series: &[crate::api::PartnerSeries],
+) -> [String; 3] {
+    let papers = charts::line_chart(
+        ids[0],
+        "Papers per year (full counting)",
+        years,
+        &[
+            Line {
+                name: "papers".into(),
+                values: by_year.iter().map(|y| Some(y.papers as f64)).collect(),
+            },
+            Line {
+                name: "international".into(),
+                values: by_year
+                    .iter()
+                    .map(|y| Some(y.international_papers as f64))
+                    .collect(),
+            },
+        ],
+        Scale::Count,
+    );
+    let share = charts::line_chart(
+        ids[1],
+        "International co-authorship per year",
+        years,
+        &[Line {
+            name: group_name.to_string(),
+            values: by_year.iter().map(|y| y.international_share).collect(),
+        }],
+        Scale::Share,
+    );
+    let partner_share = charts::line_chart(
+        ids[2],
+        "Partner share of international papers per year",
+        years,
+        &series
+            .iter()
+            .map(|s| Line {
+                name: s.name.clone(),
+                values: s.by_year.iter().map(|y| y.share_of_international).collect(),
+            })
+            .collect::<Vec<_>>(),
+        Scale::Share,
+    );
+    [papers, share, partner_share]
 }

@@ -2,7 +2,7 @@
 //! the paragraph, key figures, partner ranking and map, members, trends, fields, the methods generated
 //! from the definitions, and provenance. "Print to PDF" gives a clean document.
 
-use crate::charts::{self, Bar, Line, Scale, count, fractional, percent};
+use crate::charts::{self, Bar, count, fractional, percent};
 use crate::{Counting, Dashboard, DashboardError, ViewParams};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -163,56 +163,16 @@ pub async fn render(
     );
     let series = crate::api::compare_series(d, &trend_params, &compare).await?;
     let years: Vec<i32> = trend.by_year.iter().map(|y| y.year).collect();
-    let trend_papers = charts::line_chart(
-        "report-papers-by-year",
-        "Papers per year (full counting)",
-        &years,
-        &[
-            Line {
-                name: "papers".into(),
-                values: trend
-                    .by_year
-                    .iter()
-                    .map(|y| Some(y.papers as f64))
-                    .collect(),
-            },
-            Line {
-                name: "international".into(),
-                values: trend
-                    .by_year
-                    .iter()
-                    .map(|y| Some(y.international_papers as f64))
-                    .collect(),
-            },
+    let [trend_papers, trend_share, trend_partners] = crate::pages::trend_charts(
+        [
+            "report-papers-by-year",
+            "report-international-share",
+            "report-partner-share",
         ],
-        Scale::Count,
-    );
-    let trend_share = charts::line_chart(
-        "report-international-share",
-        "International co-authorship per year",
+        &f.group_name,
         &years,
-        &[Line {
-            name: f.group_name.clone(),
-            values: trend
-                .by_year
-                .iter()
-                .map(|y| y.international_share)
-                .collect(),
-        }],
-        Scale::Share,
-    );
-    let trend_partners = charts::line_chart(
-        "report-partner-share",
-        "Partner share of international papers per year",
-        &years,
-        &series
-            .iter()
-            .map(|s| Line {
-                name: s.name.clone(),
-                values: s.by_year.iter().map(|y| y.share_of_international).collect(),
-            })
-            .collect::<Vec<_>>(),
-        Scale::Share,
+        &trend.by_year,
+        &series,
     );
     let year_rows: Vec<Value> = trend
         .by_year
