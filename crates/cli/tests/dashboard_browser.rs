@@ -6,52 +6,15 @@
 //! opens; its numbers must equal the JSON API's. Screenshots go to `target/tmp/dashboard-screenshots/`.
 //! Without a chromium and chromedriver binary the test prints why and passes (CI installs both).
 
-use fantoccini::{ClientBuilder, Locator};
+mod common;
+
+use fantoccini::Locator;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Kills a child process when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn find_binary(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for name in names {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    None
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for_port(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 /// GET over plain HTTP/1.1, returning the body (the server answers with Content-Length).
 fn http_get(base: &str, path: &str) -> String {
@@ -107,16 +70,10 @@ async fn screenshot(client: &fantoccini::Client, dir: &Path, name: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_and_report_render_in_headless_chromium() {
-    let Some(chromium) = find_binary(&["chromium", "chromium-browser", "google-chrome"]) else {
-        println!(
-            "skipped: no chromium binary on PATH (apt-get install -y chromium chromium-driver)"
-        );
+    let Some(browser) = common::start_browser(1400, 1100).await else {
         return;
     };
-    let Some(chromedriver) = find_binary(&["chromedriver"]) else {
-        println!("skipped: no chromedriver on PATH (apt-get install -y chromium-driver)");
-        return;
-    };
+    let client = browser.client;
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
 
@@ -154,39 +111,13 @@ async fn dashboard_and_report_render_in_headless_chromium() {
     BufReader::new(server.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let _server = Running(server);
+    let _server = common::Running(server);
     let base = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
         .unwrap_or_else(|| panic!("no URL in {line:?}"))
         .trim_end_matches('/')
         .to_string();
-
-    let port = free_port();
-    let _driver = Running(
-        Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(port);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1400,1100", "--no-first-run", "--disable-extensions"]
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("chromedriver starts a Chromium session");
 
     let query = "group=russell-group&partner=US&years=2019-2024";
     for (name, path, charts) in [

@@ -7,55 +7,16 @@
 //! store's figures. It runs on SQLite, and again on PostgreSQL when `TANDEM_TEST_POSTGRES_URL` is
 //! set. Without a chromium and chromedriver binary the test prints why and passes (CI installs both).
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+mod common;
+
+use fantoccini::{Client, Locator};
 use std::io::{BufRead, BufReader};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tandem_db::test_support::TestDb;
 
 const OXFORD: &str = "https://ror.org/052gg0110";
-
-/// Kills a child process when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn find_binary(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for name in names {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    None
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for_port(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 fn tandem(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
@@ -250,7 +211,7 @@ async fn flow(client: &Client, store: &Path, database: &str, dir: &Path, shots: 
     BufReader::new(server.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let _server = Running(server);
+    let _server = common::Running(server);
     let base = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -434,16 +395,10 @@ async fn flow(client: &Client, store: &Path, database: &str, dir: &Path, shots: 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn survey_flow_in_headless_chromium() {
-    let Some(chromium) = find_binary(&["chromium", "chromium-browser", "google-chrome"]) else {
-        println!(
-            "skipped: no chromium binary on PATH (apt-get install -y chromium chromium-driver)"
-        );
+    let Some(browser) = common::start_browser(1200, 1000).await else {
         return;
     };
-    let Some(chromedriver) = find_binary(&["chromedriver"]) else {
-        println!("skipped: no chromedriver on PATH (apt-get install -y chromium-driver)");
-        return;
-    };
+    let client = browser.client;
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("survey-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
 
@@ -460,32 +415,6 @@ async fn survey_flow_in_headless_chromium() {
     ]);
     assert!(out.contains("SYNTHETIC SURVEY RESPONSES"), "{out}");
     let store = dir.path().join("store");
-
-    let port = free_port();
-    let _driver = Running(
-        Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(port);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1200,1000", "--no-first-run", "--disable-extensions"]
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("chromedriver starts a Chromium session");
 
     let sqlite = TestDb::sqlite().await.unwrap();
     flow(&client, &store, sqlite.spec(), dir.path(), &shots, "sqlite").await;
