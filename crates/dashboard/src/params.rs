@@ -510,22 +510,7 @@ mod tests {
             fields_present: &fields,
             extra_groups: &["north".to_string()],
         };
-        let pairs = parse_pairs(
-            Some(query),
-            &[
-                "group",
-                "partner",
-                "year",
-                "years",
-                "types",
-                "field",
-                "unify_countries",
-                "counting",
-                "compare",
-                "sort",
-                "order",
-            ],
-        )?;
+        let pairs = parse_pairs(Some(query), crate::pages::PAGE_PARAMS)?;
         view_params(&pairs, &cx)
     }
 
