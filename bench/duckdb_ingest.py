@@ -82,20 +82,6 @@ con.execute(
     WHERE {work_id('id')} NOT IN (SELECT work_id FROM merged)
     QUALIFY row_number() OVER (PARTITION BY id ORDER BY updated_date DESC, filename DESC) = 1"""
 )
-copy(
-    con,
-    "works",
-    """SELECT work_id, 'openalex' AS source, id AS source_key, doi, title, publication_year, publication_date, type,
-       type_crossref AS original_type, coalesce(is_paratext, false) AS is_paratext, coalesce(is_retracted, false) AS is_retracted,
-       cited_by_count, fwci, updated_date, regexp_extract(filename, 'updated_date=([0-9-]+)', 1) AS partition, language,
-       primary_location.source.id AS venue_id, primary_location.source.display_name AS venue_name,
-       primary_topic.id AS primary_topic_id, primary_topic.display_name AS primary_topic,
-       primary_topic.subfield.id AS subfield_id, primary_topic.subfield.display_name AS subfield,
-       primary_topic.field.id AS field_id, primary_topic.field.display_name AS field,
-       primary_topic.domain.id AS domain_id, primary_topic.domain.display_name AS domain,
-       len(authorships) AS authors_count, coalesce(is_authors_truncated, false) AS is_authors_truncated, countries_distinct_count
-       FROM latest""",
-)
 con.execute(
     """CREATE TABLE authorships AS
     SELECT work_id, publication_year, generate_subscripts(authorships, 1) - 1 AS author_index, unnest(authorships) AS a
@@ -110,13 +96,34 @@ copy(
        FROM authorships""",
 )
 con.execute(
-    """CREATE TABLE links AS
-    SELECT work_id, publication_year, author_index, unnest(a.institutions) AS i FROM authorships"""
+    f"""CREATE TABLE links AS
+    SELECT *, {inst_id('i.id')} AS institution_id
+    FROM (SELECT work_id, publication_year, author_index, unnest(a.institutions) AS i FROM authorships)"""
+)
+copy(
+    con,
+    "works",
+    """SELECT work_id, 'openalex' AS source, id AS source_key, doi, title, publication_year, publication_date, type,
+       type_crossref AS original_type, coalesce(is_paratext, false) AS is_paratext, coalesce(is_retracted, false) AS is_retracted,
+       cited_by_count, fwci, updated_date, regexp_extract(filename, 'updated_date=([0-9-]+)', 1) AS partition, language,
+       primary_location.source.id AS venue_id, primary_location.source.display_name AS venue_name,
+       primary_topic.id AS primary_topic_id, primary_topic.display_name AS primary_topic,
+       primary_topic.subfield.id AS subfield_id, primary_topic.subfield.display_name AS subfield,
+       primary_topic.field.id AS field_id, primary_topic.field.display_name AS field,
+       primary_topic.domain.id AS domain_id, primary_topic.domain.display_name AS domain,
+       len(authorships) AS authors_count, coalesce(is_authors_truncated, false) AS is_authors_truncated, countries_distinct_count,
+       coalesce(c.institutions_distinct_count, 0) AS institutions_distinct_count,
+       coalesce(c.affiliated_authorships_count, 0) AS affiliated_authorships_count
+       FROM latest LEFT JOIN (
+         SELECT work_id, count(DISTINCT institution_id) AS institutions_distinct_count,
+                count(DISTINCT author_index) AS affiliated_authorships_count
+         FROM links GROUP BY work_id) AS c USING (work_id)""",
 )
 copy(
     con,
     "affiliations",
-    f"SELECT work_id, publication_year, author_index, {inst_id('i.id')} AS institution_id, i.ror, i.country_code FROM links",
+    """SELECT work_id, publication_year, author_index, institution_id, i.ror, i.country_code,
+       count(*) OVER (PARTITION BY work_id, author_index) AS authorship_institutions_count FROM links""",
 )
 copy(
     con,

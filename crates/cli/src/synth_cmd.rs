@@ -40,6 +40,11 @@ pub struct SynthArgs {
     /// large benchmark worlds.
     #[arg(long)]
     pub lean: bool,
+    /// Share of works whose lead institution is a Russell Group member. The default makes a UK-centred
+    /// world (every figure has thousands of papers); about 0.02 is a world-scale store, in which the
+    /// group is a small part of all works. Other UK institutions lead 12/58 as many.
+    #[arg(long, default_value_t = 0.58)]
+    pub group_share: f64,
     /// gzip level, 0-9.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=9))]
     pub compression: u32,
@@ -123,6 +128,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<()> {
         works_per_part: args.works_per_part,
         parts_per_partition: args.parts_per_partition,
         compression: args.compression,
+        group_lead_share: args.group_share,
         detail: if args.lean {
             Detail::Lean
         } else {

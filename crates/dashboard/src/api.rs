@@ -328,7 +328,7 @@ pub struct FieldRow {
 /// engine one field at a time and are cached like any other.
 pub async fn field_rows(d: &Dashboard, p: &ViewParams) -> Result<Vec<FieldRow>, DashboardError> {
     let mut rows = Vec::new();
-    for field in d.engine().fields_present() {
+    for field in d.engine().fields_present().unwrap_or(&[]) {
         let row = match d
             .figures_if_any(&p.query.with_field(Some(field.as_str())))
             .await?

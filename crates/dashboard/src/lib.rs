@@ -137,6 +137,8 @@ impl Dashboard {
     /// Opens the store at `store` for querying.
     pub async fn open(store: &Path, options: Options) -> Result<Dashboard, DashboardError> {
         let engine = Engine::open(store).await?;
+        // Every page lists the fields; read them now so a damaged store fails here, not per page.
+        engine.fields_present()?;
         Ok(Dashboard {
             engine,
             group_ids: options.groups.iter().map(|g| g.id.clone()).collect(),
@@ -184,7 +186,8 @@ impl Dashboard {
             pairs,
             &params::Context {
                 years_present: self.engine.years_present(),
-                fields_present: self.engine.fields_present(),
+                // Loaded in `open`, so this cannot fail here.
+                fields_present: self.engine.fields_present().unwrap_or(&[]),
                 extra_groups: &self.group_ids,
             },
         )

@@ -260,7 +260,7 @@ fn frame(
             "years": p.query.years_text(),
             "periods": periods(d, p),
             "field": p.query.field.clone().unwrap_or_default(),
-            "fields": d.engine().fields_present(),
+            "fields": d.engine().fields_present().unwrap_or(&[]),
             "counting": p.counting.as_str(),
             "types": types,
             "unify": p.query.unify_leiden,

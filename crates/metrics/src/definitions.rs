@@ -83,9 +83,15 @@ impl FigureRequest {
         steps.push(Step {
             name: "scope",
             definition: "Works counted at all: published in the period, of the counted document types, and not paratext \
-                         (DESIGN.md, Works). With --field, only works whose primary topic's field is that field.",
+                         (DESIGN.md, Works). With --field, only works whose primary topic's field is that field. \
+                         Each carries its number of distinct institutions and of authorships with an institution \
+                         (counted at ingest from its affiliations).",
             sql: format!(
-                "CREATE TABLE scope AS\nSELECT work_id, publication_year AS year\nFROM works\nWHERE {}\n  AND type IN ({})\n  AND NOT is_paratext{field}",
+                "CREATE TABLE scope AS\n\
+                 SELECT work_id, publication_year AS year,\n       \
+                 institutions_distinct_count AS institutions,\n       \
+                 affiliated_authorships_count AS affiliated_authorships\n\
+                 FROM works\nWHERE {}\n  AND type IN ({})\n  AND NOT is_paratext{field}",
                 self.years("publication_year"),
                 list(&self.types)
             ),
@@ -117,24 +123,30 @@ impl FigureRequest {
                     name: "member_institutions",
                     definition: "An institution counts as a member if its ROR id is a member's, or if its lineage holds \
                                  a member's OpenAlex id (a college of Oxford counts for Oxford). Its country for the \
-                                 country set is the member's (Oxford's, GB), or its own where the member has none.",
+                                 country set is the member's (Oxford's, GB), or its own where the member has none. \
+                                 One row per (institution, member).",
                     sql: "CREATE TABLE member_institutions AS\n\
-                          SELECT DISTINCT lineage.institution_id, m.ror AS member, m.since, m.until,\n       \
-                          COALESCE(root.country_code, inst.country_code) AS country_code\n\
+                          SELECT lineage.institution_id, m.ror AS member, m.since, m.until,\n       \
+                          MIN(COALESCE(root.country_code, inst.country_code)) AS country_code\n\
                           FROM group_members m\n\
                           JOIN institutions root ON root.ror = m.ror\n\
                           JOIN institution_lineage lineage ON lineage.ancestor_id = root.institution_id\n\
-                          JOIN institutions inst ON inst.institution_id = lineage.institution_id"
+                          JOIN institutions inst ON inst.institution_id = lineage.institution_id\n\
+                          GROUP BY lineage.institution_id, m.ror, m.since, m.until"
                         .to_string(),
                     is_indicator: false,
                 });
                 steps.push(Step {
                     name: "credited",
                     definition: "Authorship links from works in scope to member institutions, in the years the member \
-                                 counts. A work counts for the group when some authorship's institution is a member.",
+                                 counts. A work counts for the group when some authorship's institution is a member. One row per \
+                                 (link, member): the store holds each (work, authorship, institution) link once. \
+                                 Each link's share of the work for fractional counting is 1 / (the work's authorships \
+                                 with an institution x this authorship's institutions).",
                     sql: format!(
                         "CREATE TABLE credited AS\n\
-                         SELECT DISTINCT a.work_id, s.year, a.author_index, a.institution_id, mi.member, {} AS country_code\n\
+                         SELECT a.work_id, s.year, s.institutions, a.author_index, a.institution_id, mi.member, {} AS country_code,\n       \
+                         1.0 / (a.authorship_institutions_count * s.affiliated_authorships) AS link_weight\n\
                          FROM affiliations a\n\
                          JOIN member_institutions mi ON mi.institution_id = a.institution_id\n\
                          JOIN scope s ON s.work_id = a.work_id\n\
@@ -148,7 +160,7 @@ impl FigureRequest {
                     name: "group_papers",
                     definition: "Group papers: works in scope credited to at least one member.",
                     sql:
-                        "CREATE TABLE group_papers AS\nSELECT DISTINCT work_id, year FROM credited"
+                        "CREATE TABLE group_papers AS\nSELECT DISTINCT work_id, year, institutions FROM credited"
                             .to_string(),
                     is_indicator: false,
                 });
@@ -156,10 +168,12 @@ impl FigureRequest {
             Membership::Country(code) => {
                 steps.push(Step {
                     name: "credited",
-                    definition: "For a country group, authorship links to institutions in that country.",
+                    definition: "For a country group, authorship links to institutions in that country, each with its \
+                                 share of the work as for a group of institutions.",
                     sql: format!(
                         "CREATE TABLE credited AS\n\
-                         SELECT DISTINCT a.work_id, s.year, a.author_index, a.institution_id, {code} AS member, {country} AS country_code\n\
+                         SELECT a.work_id, s.year, s.institutions, a.author_index, a.institution_id, {code} AS member, {country} AS country_code,\n       \
+                         1.0 / (a.authorship_institutions_count * s.affiliated_authorships) AS link_weight\n\
                          FROM affiliations a\n\
                          JOIN scope s ON s.work_id = a.work_id\n\
                          WHERE {years}\n  AND {country} = {code}",
@@ -174,7 +188,7 @@ impl FigureRequest {
                     definition: "For a country group, group papers are works in scope whose country set holds the country.",
                     sql: format!(
                         "CREATE TABLE group_papers AS\n\
-                         SELECT DISTINCT s.work_id, s.year\n\
+                         SELECT DISTINCT s.work_id, s.year, s.institutions\n\
                          FROM work_countries wc\n\
                          JOIN scope s ON s.work_id = wc.work_id\n\
                          WHERE {}\n  AND {} = {}",
@@ -209,43 +223,25 @@ impl FigureRequest {
             name: "paper_stats",
             definition: "Per group paper: the size of its country set, its number of distinct institutions, and the \
                          group's fractional weight: the sum, over authorships that have at least one institution, of \
-                         (1 / the number of such authorships) x (member institutions of that authorship / its institutions).",
-            sql: format!(
-                "CREATE TABLE paper_stats AS\n\
-                 WITH links AS (\n  \
-                 SELECT a.work_id, a.author_index, a.institution_id\n  \
-                 FROM affiliations a JOIN group_papers g ON g.work_id = a.work_id\n  \
-                 WHERE {years}\n\
-                 ),\n\
-                 per_authorship AS (\n  \
-                 SELECT l.work_id, l.author_index,\n         \
-                 CAST(COUNT(*) AS DOUBLE) AS institutions,\n         \
-                 CAST(COUNT(c.institution_id) AS DOUBLE) AS member_institutions\n  \
-                 FROM links l\n  \
-                 LEFT JOIN (SELECT DISTINCT work_id, author_index, institution_id FROM credited) c\n    \
-                 ON c.work_id = l.work_id AND c.author_index = l.author_index AND c.institution_id = l.institution_id\n  \
-                 GROUP BY l.work_id, l.author_index\n\
-                 ),\n\
-                 weights AS (\n  \
-                 SELECT work_id, SUM(member_institutions / institutions) / COUNT(*) AS weight\n  \
-                 FROM per_authorship GROUP BY work_id\n\
-                 ),\n\
-                 institution_counts AS (\n  \
-                 SELECT work_id, COUNT(DISTINCT institution_id) AS institutions FROM links GROUP BY work_id\n\
-                 ),\n\
-                 country_counts AS (\n  \
-                 SELECT work_id, COUNT(*) AS countries FROM country_set GROUP BY work_id\n\
-                 )\n\
-                 SELECT g.work_id, g.year,\n       \
-                 COALESCE(cc.countries, 0) AS countries,\n       \
-                 COALESCE(ic.institutions, 0) AS institutions,\n       \
-                 COALESCE(w.weight, 0.0) AS weight\n\
-                 FROM group_papers g\n\
-                 LEFT JOIN country_counts cc ON cc.work_id = g.work_id\n\
-                 LEFT JOIN institution_counts ic ON ic.work_id = g.work_id\n\
-                 LEFT JOIN weights w ON w.work_id = g.work_id",
-                years = self.years("a.publication_year")
-            ),
+                         (1 / the number of such authorships) x (member institutions of that authorship / its institutions); \
+                         that is, the sum of the credited links' shares, each link counted once.",
+            sql: "CREATE TABLE paper_stats AS\n\
+                  WITH weights AS (\n  \
+                  SELECT work_id, SUM(link_weight) AS weight\n  \
+                  FROM (SELECT DISTINCT work_id, author_index, institution_id, link_weight FROM credited) AS links\n  \
+                  GROUP BY work_id\n\
+                  ),\n\
+                  country_counts AS (\n  \
+                  SELECT work_id, COUNT(*) AS countries FROM country_set GROUP BY work_id\n\
+                  )\n\
+                  SELECT g.work_id, g.year,\n       \
+                  COALESCE(cc.countries, 0) AS countries,\n       \
+                  g.institutions,\n       \
+                  COALESCE(w.weight, 0.0) AS weight\n\
+                  FROM group_papers g\n\
+                  LEFT JOIN country_counts cc ON cc.work_id = g.work_id\n\
+                  LEFT JOIN weights w ON w.work_id = g.work_id"
+                .to_string(),
             is_indicator: false,
         });
         let home = list(&self.home);

@@ -72,6 +72,15 @@ pub enum GroupError {
         since: i32,
         until: i32,
     },
+    #[error(
+        "{path}: member {index} ({ror}) is listed twice (first as member {first}); give each member once, with since/until"
+    )]
+    Duplicate {
+        path: String,
+        index: usize,
+        first: usize,
+        ror: String,
+    },
     #[error("{path}: the group has no members")]
     Empty { path: String },
 }
@@ -178,6 +187,14 @@ impl Group {
                     until,
                 });
             }
+            if let Some(first) = members.iter().position(|x: &Member| x.ror == ror) {
+                return Err(GroupError::Duplicate {
+                    path: origin.to_string(),
+                    index: i + 1,
+                    first: first + 1,
+                    ror,
+                });
+            }
             let country = match m.country {
                 Some(c) if !tandem_countries::is_country_code(&c.to_ascii_uppercase()) => {
                     return Err(GroupError::BadCountry(c));
@@ -268,5 +285,24 @@ mod tests {
             ),
             Err(GroupError::BadYears { .. })
         ));
+    }
+
+    #[test]
+    fn a_member_listed_twice_is_an_error_naming_both_entries() {
+        let err = Group::from_toml(
+            "[[member]]\nror = \"027m9bs27\"\n[[member]]\nror = \"https://ror.org/052gg0110\"\n\
+             [[member]]\nror = \"https://ror.org/027m9bs27\"\nsince = 2012\n",
+            "x.toml",
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            GroupError::Duplicate {
+                index: 3,
+                first: 1,
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("027m9bs27"), "{err}");
     }
 }

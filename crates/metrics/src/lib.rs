@@ -128,43 +128,23 @@ pub const REGISTERED_TABLES: [Table; 5] = [
 pub struct Engine {
     store: Store,
     years_present: BTreeMap<i32, u64>,
-    fields_present: Vec<String>,
+    fields_present: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Engine {
-    /// Opens a store for querying.
+    /// Opens a store for querying. Reads only the manifest and the Parquet footers.
     pub async fn open(store_dir: &Path) -> Result<Engine, MetricsError> {
         let store = Store::open(store_dir)?;
-        let ctx = Self::context(&store).await?;
-        let mut years_present = BTreeMap::new();
-        for batch in ctx
-            .sql("SELECT publication_year, COUNT(*) FROM works WHERE publication_year IS NOT NULL GROUP BY publication_year")
-            .await?
-            .collect()
-            .await?
-        {
-            let years = cast(batch.column(0), &DataType::Int64)?;
-            let counts = cast(batch.column(1), &DataType::Int64)?;
-            for i in 0..batch.num_rows() {
-                years_present.insert(years.as_primitive::<Int64Type>().value(i) as i32, counts.as_primitive::<Int64Type>().value(i) as u64);
-            }
-        }
-        let mut fields_present = Vec::new();
-        for batch in ctx
-            .sql("SELECT DISTINCT field FROM works WHERE field IS NOT NULL")
-            .await?
-            .collect()
-            .await?
-        {
-            let col = cast(batch.column(0), &DataType::Utf8)?;
-            let col = col.as_string::<i32>();
-            fields_present.extend((0..col.len()).map(|i| col.value(i).to_string()));
-        }
-        fields_present.sort();
+        let years_present = store
+            .works_by_year()?
+            .into_iter()
+            .filter_map(|(year, n)| Some((year?, n)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
         Ok(Engine {
             store,
             years_present,
-            fields_present,
+            fields_present: std::sync::OnceLock::new(),
         })
     }
 
@@ -177,9 +157,13 @@ impl Engine {
         &self.years_present
     }
 
-    /// OpenAlex fields (primary topic) present in the store.
-    pub fn fields_present(&self) -> &[String] {
-        &self.fields_present
+    /// OpenAlex fields (primary topic) present in the store, read on first use.
+    pub fn fields_present(&self) -> Result<&[String], MetricsError> {
+        if let Some(fields) = self.fields_present.get() {
+            return Ok(fields);
+        }
+        let fields = self.store.distinct_text(Table::Works, "field")?;
+        Ok(self.fields_present.get_or_init(|| fields))
     }
 
     async fn context(store: &Store) -> Result<SessionContext, MetricsError> {
@@ -265,8 +249,8 @@ impl Engine {
             )));
         }
         if let Some(field) = &request.field {
-            match self
-                .fields_present
+            let fields_present = self.fields_present()?;
+            match fields_present
                 .iter()
                 .find(|f| f.eq_ignore_ascii_case(field))
             {
@@ -274,7 +258,7 @@ impl Engine {
                 None => {
                     return Err(MetricsError::Invalid(format!(
                         "no works in the store have the field {field:?}; fields present: {}",
-                        self.fields_present.join(", ")
+                        fields_present.join(", ")
                     )));
                 }
             }
@@ -290,7 +274,20 @@ impl Engine {
         let mut results: BTreeMap<&'static str, Vec<RecordBatch>> = BTreeMap::new();
         // TANDEM_TRACE_STEPS=1 prints each step's wall time to stderr (used by bench/figures.sh).
         let trace = std::env::var_os("TANDEM_TRACE_STEPS").is_some();
+        // TANDEM_TRACE_STEPS=plan also prints each step's plan with its measured metrics (EXPLAIN ANALYZE).
+        let trace_plans = std::env::var("TANDEM_TRACE_STEPS").is_ok_and(|v| v == "plan");
         for step in request.steps() {
+            if trace_plans {
+                let select = step
+                    .sql
+                    .split_once(" AS\n")
+                    .filter(|(head, _)| head.starts_with("CREATE TABLE"))
+                    .map_or(step.sql.as_str(), |(_, select)| select);
+                let plan = ctx.sql(&format!("EXPLAIN ANALYZE {select}")).await?;
+                let text =
+                    datafusion::arrow::util::pretty::pretty_format_batches(&plan.collect().await?)?;
+                eprintln!("== {}\n{text}", step.name);
+            }
             let clock = std::time::Instant::now();
             let batches = ctx.sql(&step.sql).await?.collect().await?;
             if trace {
@@ -376,7 +373,12 @@ impl Engine {
                 (u64_at(b, 1, i), u64_at(b, 2, i), u64_at(b, 3, i)),
             );
         }
-        let names = self.institution_names()?;
+        // Reading the institutions table costs more than the rest; only unnamed members need it.
+        let names = if request.group.members().iter().any(|m| m.name.is_none()) {
+            self.institution_names()?
+        } else {
+            BTreeMap::new()
+        };
         let institutions = request
             .group
             .members()

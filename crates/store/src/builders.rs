@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::record_batch::RecordBatch;
 use std::sync::Arc;
-use tandem_model::{Institution, Keyword, Work};
+use tandem_model::{Institution, InstitutionId, InstitutionRef, Keyword, Work};
 
 fn finish(table: Table, columns: Vec<ArrayRef>) -> Result<RecordBatch, ArrowError> {
     RecordBatch::try_new(table.schema(), columns)
@@ -60,6 +60,8 @@ struct WorksColumns {
     authors_count: Int32Builder,
     is_authors_truncated: BooleanBuilder,
     countries_distinct_count: Int32Builder,
+    institutions_distinct_count: Int32Builder,
+    affiliated_authorships_count: Int32Builder,
 }
 
 #[derive(Default)]
@@ -85,6 +87,7 @@ struct AffiliationColumns {
     institution_id: Int64Builder,
     ror: StringBuilder,
     country_code: StringBuilder,
+    authorship_institutions_count: Int32Builder,
 }
 
 #[derive(Default)]
@@ -188,6 +191,8 @@ impl WorkTables {
         w.countries_distinct_count
             .append_option(work.countries_distinct_count);
 
+        let mut work_institutions: Vec<InstitutionId> = Vec::new();
+        let mut affiliated_authorships = 0i32;
         for a in &work.authorships {
             self.row_of_work[1].push(work_row);
             let t = &mut self.authorships;
@@ -210,12 +215,19 @@ impl WorkTables {
             }
             t.raw_affiliations.append(true);
             // An institution listed twice on one authorship is one link.
-            let mut seen = Vec::with_capacity(a.institutions.len());
+            let mut links: Vec<&InstitutionRef> = Vec::with_capacity(a.institutions.len());
             for inst in &a.institutions {
-                if seen.contains(&inst.id) {
-                    continue;
+                if !links.iter().any(|l| l.id == inst.id) {
+                    links.push(inst);
                 }
-                seen.push(inst.id);
+                if !work_institutions.contains(&inst.id) {
+                    work_institutions.push(inst.id);
+                }
+            }
+            if !links.is_empty() {
+                affiliated_authorships += 1;
+            }
+            for inst in links.iter().copied() {
                 self.row_of_work[2].push(work_row);
                 let f = &mut self.affiliations;
                 f.work_id.append_value(id);
@@ -224,8 +236,14 @@ impl WorkTables {
                 f.institution_id.append_value(inst.id.0);
                 f.ror.append_option(inst.ror.as_deref());
                 f.country_code.append_option(inst.country_code.as_deref());
+                f.authorship_institutions_count
+                    .append_value(links.len() as i32);
             }
         }
+        w.institutions_distinct_count
+            .append_value(work_institutions.len() as i32);
+        w.affiliated_authorships_count
+            .append_value(affiliated_authorships);
         for country in work.country_set() {
             self.row_of_work[3].push(work_row);
             self.countries.0.append_value(id);
@@ -316,6 +334,8 @@ impl WorkTables {
                 Arc::new(w.authors_count.finish()),
                 Arc::new(w.is_authors_truncated.finish()),
                 Arc::new(w.countries_distinct_count.finish()),
+                Arc::new(w.institutions_distinct_count.finish()),
+                Arc::new(w.affiliated_authorships_count.finish()),
             ],
         )?;
         let a = &mut self.authorships;
@@ -345,6 +365,7 @@ impl WorkTables {
                 Arc::new(f.institution_id.finish()),
                 Arc::new(f.ror.finish()),
                 Arc::new(f.country_code.finish()),
+                Arc::new(f.authorship_institutions_count.finish()),
             ],
         )?;
         let c = &mut self.countries;

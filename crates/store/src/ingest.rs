@@ -81,7 +81,6 @@ pub struct IngestSummary {
     pub rejects_path: Option<PathBuf>,
 }
 
-const FORMAT: &str = "tandem-store/1";
 /// Marks which copy produced a staged row; dropped when the table is written.
 const ROW_COLUMN: &str = "_row";
 
@@ -101,6 +100,8 @@ pub fn ingest(
     let clock = Instant::now();
     fs::create_dir_all(store_dir).map_err(|e| StoreError::io(store_dir, e))?;
     let _lock = crate::lock_store(store_dir)?;
+    // Refuse a store this version cannot extend before reading anything.
+    Store::open_or_empty(store_dir)?;
 
     let run_dir = store_dir.join(".staging").join(run_id(&inputs, options));
     fs::create_dir_all(&run_dir).map_err(|e| StoreError::io(&run_dir, e))?;
@@ -135,7 +136,7 @@ pub fn ingest(
 
     // 2. Decide.
     progress.phase("deciding");
-    let store = Store::open_or_empty(store_dir);
+    let store = Store::open_or_empty(store_dir)?;
     let previous = store.as_ref().and_then(|s| s.manifest().ok());
     let mut merged: HashSet<i64> = HashSet::new();
     if let Some(store) = &store {
@@ -158,7 +159,9 @@ pub fn ingest(
     let mut winners: HashMap<i64, Winner> = HashMap::new();
     let mut copies: u64 = 0;
     for (seg_no, segment) in segments.iter().enumerate() {
-        for batch in segment.read(Table::Works)? {
+        let decide_columns = ["work_id", "updated_date", "partition", ROW_COLUMN];
+        for batch in segment.read(Table::Works, Some(&decide_columns))? {
+            let batch = batch?;
             let ids = batch.column(0).as_primitive::<Int64Type>();
             let updated = batch
                 .column_by_name("updated_date")
@@ -275,7 +278,7 @@ pub fn ingest(
         .unwrap_or_default();
     ingests.push(record.clone());
     let manifest = Manifest {
-        format: FORMAT.into(),
+        format: crate::FORMAT.into(),
         digest: digest(&version, &tables),
         version: version.clone(),
         works: works_after,
@@ -582,20 +585,64 @@ enum Segment {
     Staged(PathBuf, u32),
 }
 
+/// The batches of one segment's table, read one at a time so memory stays flat as the store grows.
+type Batches = Box<dyn Iterator<Item = Result<RecordBatch, StoreError>>>;
+
 impl Segment {
-    fn read(&self, table: Table) -> Result<Vec<RecordBatch>, StoreError> {
+    /// Streams a table's batches; with `columns`, only those columns (in that order, absent ones skipped).
+    fn read(&self, table: Table, columns: Option<&[&str]>) -> Result<Batches, StoreError> {
         match self {
-            Segment::Current(store) => read_parquet(&store.table_path(table)),
+            Segment::Current(store) => {
+                let columns: Option<Vec<String>> =
+                    columns.map(|c| c.iter().map(|s| s.to_string()).collect());
+                let files = parquet_files(&store.table_path(table))?;
+                Ok(Box::new(files.into_iter().flat_map(
+                    move |path| match parquet_reader(&path, columns.as_deref()) {
+                        Ok(reader) => {
+                            Box::new(reader.map(|b| b.map_err(StoreError::from))) as Batches
+                        }
+                        Err(e) => Box::new(std::iter::once(Err(e))),
+                    },
+                )))
+            }
             Segment::Staged(dir, chunk) => {
                 let path = chunk_path(dir, *chunk, table);
-                let file = File::open(&path).map_err(|e| StoreError::io(&path, e))?;
-                let reader = FileReader::try_new(std::io::BufReader::new(file), None)?;
-                reader
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(StoreError::from)
+                let open = |projection| -> Result<_, StoreError> {
+                    let file = File::open(&path).map_err(|e| StoreError::io(&path, e))?;
+                    Ok(FileReader::try_new_buffered(file, projection)?)
+                };
+                let mut reader = open(None)?;
+                if let Some(columns) = columns {
+                    let schema = reader.schema();
+                    let indices = columns
+                        .iter()
+                        .filter_map(|c| schema.index_of(c).ok())
+                        .collect();
+                    reader = open(Some(indices))?;
+                }
+                Ok(Box::new(reader.map(|b| b.map_err(StoreError::from))))
             }
         }
     }
+}
+
+/// A reader over one Parquet file, with only `columns` when given.
+fn parquet_reader(
+    path: &Path,
+    columns: Option<&[String]>,
+) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader, StoreError> {
+    let file = File::open(path).map_err(|e| StoreError::io(path, e))?;
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file)?.with_batch_size(64 * 1024);
+    if let Some(columns) = columns {
+        let schema = builder.schema().clone();
+        let indices: Vec<usize> = columns
+            .iter()
+            .filter_map(|c| schema.index_of(c).ok())
+            .collect();
+        let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), indices);
+        builder = builder.with_projection(mask);
+    }
+    Ok(builder.build()?)
 }
 
 fn segments(store: Option<&Store>, run_dir: &Path, markers: &[DoneMarker]) -> Vec<Segment> {
@@ -662,7 +709,8 @@ fn write_per_work_table(
     let mut rows = 0u64;
     for (seg_no, segment) in segments.iter().enumerate() {
         let seg_no = seg_no as u32;
-        for batch in segment.read(table)? {
+        for batch in segment.read(table, None)? {
+            let batch = batch?;
             let ids = batch.column(0).as_primitive::<Int64Type>();
             let copy_rows = batch
                 .column_by_name(ROW_COLUMN)
@@ -752,7 +800,7 @@ pub(crate) fn read_parquet(path: &Path) -> Result<Vec<RecordBatch>, StoreError> 
     Ok(batches)
 }
 
-fn parquet_rows(path: &Path) -> Result<u64, StoreError> {
+pub(crate) fn parquet_rows(path: &Path) -> Result<u64, StoreError> {
     let file = File::open(path).map_err(|e| StoreError::io(path, e))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
     Ok(builder.metadata().file_metadata().num_rows() as u64)

@@ -31,6 +31,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use tandem_model::{Institution, InstitutionId};
 
+/// Layout version of the store. Version 2 added the derived counts `works.institutions_distinct_count`,
+/// `works.affiliated_authorships_count` and `affiliations.authorship_institutions_count`.
+pub const FORMAT: &str = "tandem-store/2";
+
 /// Everything that can go wrong reading or writing a store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -44,6 +48,10 @@ pub enum StoreError {
         "{0}: not a Tandem store (no manifest.json); create one with `tandem ingest openalex PATH --store {0}`"
     )]
     NotAStore(PathBuf),
+    #[error(
+        "{path}: this store is in format {found:?}, and this Tandem reads {FORMAT:?}; ingest the same inputs into a new store folder to rebuild it"
+    )]
+    OtherFormat { path: PathBuf, found: String },
     #[error("{0}: another tandem process is writing this store; wait for it to finish")]
     Locked(PathBuf),
     #[error("{path}: damaged store file: {message}")]
@@ -80,6 +88,12 @@ impl Store {
             return Err(StoreError::NotAStore(root.to_path_buf()));
         }
         let manifest: Manifest = ingest::read_json(&manifest_path)?;
+        if manifest.format != FORMAT {
+            return Err(StoreError::OtherFormat {
+                path: root.to_path_buf(),
+                found: manifest.format,
+            });
+        }
         let version_dir = root.join(&manifest.version);
         if !version_dir.is_dir() {
             return Err(StoreError::Corrupt {
@@ -93,8 +107,14 @@ impl Store {
         })
     }
 
-    pub(crate) fn open_or_empty(root: &Path) -> Option<Store> {
-        Store::open(root).ok()
+    /// The store at `root`, or `None` when there is none yet. A store that exists but cannot be read is
+    /// an error: an ingest must never write over it as if it were empty.
+    pub(crate) fn open_or_empty(root: &Path) -> Result<Option<Store>, StoreError> {
+        match Store::open(root) {
+            Ok(store) => Ok(Some(store)),
+            Err(StoreError::NotAStore(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -113,6 +133,67 @@ impl Store {
 
     pub fn manifest(&self) -> Result<Manifest, StoreError> {
         ingest::read_json(&self.root.join("manifest.json"))
+    }
+
+    /// Works per publication year (`None`: no year), from the per-year files' Parquet footers: no data read.
+    pub fn works_by_year(&self) -> Result<BTreeMap<Option<i32>, u64>, StoreError> {
+        let mut by_year = BTreeMap::new();
+        for path in ingest::parquet_files(&self.table_path(Table::Works))? {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let year = match stem.strip_prefix("year-") {
+                Some("unknown") => None,
+                Some(y) => {
+                    Some(
+                        y.parse::<i32>().map_err(|_| StoreError::Corrupt {
+                            path: path.clone(),
+                            message:
+                                "expected a file named year-YYYY.parquet or year-unknown.parquet"
+                                    .into(),
+                        })?,
+                    )
+                }
+                None => {
+                    return Err(StoreError::Corrupt {
+                        path: path.clone(),
+                        message: "expected a file named year-YYYY.parquet or year-unknown.parquet"
+                            .into(),
+                    });
+                }
+            };
+            *by_year.entry(year).or_insert(0) += ingest::parquet_rows(&path)?;
+        }
+        Ok(by_year)
+    }
+
+    /// The distinct non-null values of a text column of a table, sorted; reads that column only.
+    pub fn distinct_text(&self, table: Table, column: &str) -> Result<Vec<String>, StoreError> {
+        let mut values = std::collections::BTreeSet::new();
+        for path in ingest::parquet_files(&self.table_path(table))? {
+            let file = std::fs::File::open(&path).map_err(|e| StoreError::io(&path, e))?;
+            let builder =
+                parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?;
+            let Ok(index) = builder.schema().index_of(column) else {
+                return Err(StoreError::Corrupt {
+                    path,
+                    message: format!("no column {column}"),
+                });
+            };
+            let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [index]);
+            for batch in builder.with_projection(mask).build()? {
+                let batch = batch?;
+                let array = datafusion::arrow::compute::cast(
+                    batch.column(0),
+                    &datafusion::arrow::datatypes::DataType::Utf8,
+                )?;
+                let array = array.as_string::<i32>();
+                for i in 0..array.len() {
+                    if !array.is_null(i) && !values.contains(array.value(i)) {
+                        values.insert(array.value(i).to_string());
+                    }
+                }
+            }
+        }
+        Ok(values.into_iter().collect())
     }
 
     /// All institutions with their lineage.

@@ -139,6 +139,9 @@ static WORKS: LazyLock<SchemaRef> = LazyLock::new(|| {
         Field::new("authors_count", DataType::Int32, false),
         Field::new("is_authors_truncated", DataType::Boolean, false),
         Field::new("countries_distinct_count", DataType::Int32, true),
+        // Derived at ingest from the affiliations rows, so figures need not re-read them.
+        Field::new("institutions_distinct_count", DataType::Int32, false),
+        Field::new("affiliated_authorships_count", DataType::Int32, false),
     ]))
 });
 
@@ -166,6 +169,8 @@ static AFFILIATIONS: LazyLock<SchemaRef> = LazyLock::new(|| {
         Field::new("institution_id", DataType::Int64, false),
         utf8("ror"),
         utf8("country_code"),
+        // Derived at ingest: the rows of this authorship in this table (its distinct institutions).
+        Field::new("authorship_institutions_count", DataType::Int32, false),
     ]))
 });
 

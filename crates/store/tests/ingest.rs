@@ -431,3 +431,136 @@ fn real_samples_ingest_with_zero_rejects_and_country_sets_match_openalex() {
     }
     assert_eq!(checked, 591);
 }
+
+/// Per work: (distinct institutions, authorships with an institution), and per (work, author_index):
+/// affiliation rows, counted plainly from the affiliations table; and the derived columns as stored.
+#[allow(clippy::type_complexity)]
+fn derived_counts(
+    store: &Path,
+) -> (
+    BTreeMap<i64, (i32, i32)>,
+    BTreeMap<i64, (i32, i32)>,
+    BTreeMap<(i64, i32), (i32, i32)>,
+) {
+    let mut institutions: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut authors: BTreeMap<i64, Vec<i32>> = BTreeMap::new();
+    let mut rows: BTreeMap<(i64, i32), (i32, i32)> = BTreeMap::new();
+    for b in read_table(store, Table::Affiliations) {
+        let col = |n: &str| b.column_by_name(n).unwrap().clone();
+        let (work, author, inst, stored) = (
+            col("work_id"),
+            col("author_index"),
+            col("institution_id"),
+            col("authorship_institutions_count"),
+        );
+        for i in 0..b.num_rows() {
+            let w = work.as_primitive::<Int64Type>().value(i);
+            let a = author.as_primitive::<Int32Type>().value(i);
+            let inst = inst.as_primitive::<Int64Type>().value(i);
+            let list = institutions.entry(w).or_default();
+            if !list.contains(&inst) {
+                list.push(inst);
+            }
+            let list = authors.entry(w).or_default();
+            if !list.contains(&a) {
+                list.push(a);
+            }
+            let entry = rows.entry((w, a)).or_default();
+            entry.0 += 1;
+            entry.1 = stored.as_primitive::<Int32Type>().value(i);
+        }
+    }
+    let mut counted = BTreeMap::new();
+    let mut stored = BTreeMap::new();
+    for b in read_table(store, Table::Works) {
+        let ids = b.column(0).as_primitive::<Int64Type>();
+        let inst = b.column_by_name("institutions_distinct_count").unwrap();
+        let auth = b.column_by_name("affiliated_authorships_count").unwrap();
+        for i in 0..b.num_rows() {
+            let id = ids.value(i);
+            counted.insert(
+                id,
+                (
+                    institutions.get(&id).map_or(0, |l| l.len() as i32),
+                    authors.get(&id).map_or(0, |l| l.len() as i32),
+                ),
+            );
+            stored.insert(
+                id,
+                (
+                    inst.as_primitive::<Int32Type>().value(i),
+                    auth.as_primitive::<Int32Type>().value(i),
+                ),
+            );
+        }
+    }
+    (counted, stored, rows)
+}
+
+#[test]
+fn derived_counts_match_the_affiliations_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    // W1: author 0 lists I2 twice and I3 once; author 1 has no institution; author 2 lists I2.
+    let line = r#"{"id":"https://openalex.org/W1","publication_year":2023,"type":"article","updated_date":"2024-01-01","authorships":[{"author_position":"first","institutions":[{"id":"https://openalex.org/I2","country_code":"GB"},{"id":"https://openalex.org/I2","country_code":"GB"},{"id":"https://openalex.org/I3","country_code":"US"}],"countries":["GB","US"]},{"author_position":"middle","institutions":[],"countries":[]},{"author_position":"last","institutions":[{"id":"https://openalex.org/I2","country_code":"GB"}],"countries":["GB"]}]}"#;
+    let file = tmp.path().join("w.jsonl.gz");
+    gz(&file, line);
+    let store = tmp.path().join("store");
+    run(&store, &[file]);
+    let (counted, stored, rows) = derived_counts(&store);
+    assert_eq!(stored[&1], (2, 2), "I2 and I3; authors 0 and 2");
+    assert_eq!(counted, stored);
+    assert_eq!(rows[&(1, 0)], (2, 2), "I2 once, I3 once");
+    assert_eq!(rows[&(1, 2)], (1, 1));
+    assert!(!rows.contains_key(&(1, 1)));
+}
+
+#[test]
+fn derived_counts_match_on_the_real_samples() {
+    let Some(dir) = shared_openalex() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ingest(
+        &store,
+        tandem_openalex::inputs_from_paths(&[
+            dir.join("works_api_591.jsonl.gz"),
+            dir.join("works_2022_schema_410.json.gz"),
+        ])
+        .unwrap(),
+        &IngestOptions::default(),
+    )
+    .unwrap();
+    let (counted, stored, rows) = derived_counts(&store);
+    assert_eq!(counted.len(), 1001);
+    assert_eq!(counted, stored);
+    let mismatched: Vec<_> = rows.iter().filter(|(_, (n, s))| n != s).collect();
+    assert!(mismatched.is_empty(), "{mismatched:?}");
+    // The samples have works with several institutions, and authorships with several.
+    assert!(stored.values().any(|(i, _)| *i >= 5));
+    assert!(rows.values().any(|(n, _)| *n >= 2));
+}
+
+#[test]
+fn a_store_in_another_format_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("w.jsonl.gz");
+    gz(&file, &work(1, "2024-01-01", "one"));
+    let store = tmp.path().join("store");
+    run(&store, std::slice::from_ref(&file));
+    let manifest_path = store.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest_path).unwrap();
+    let old = text.replace(tandem_store::FORMAT, "tandem-store/1");
+    assert_ne!(old, text);
+    std::fs::write(&manifest_path, &old).unwrap();
+
+    let err = Store::open(&store).unwrap_err().to_string();
+    assert!(
+        err.contains("tandem-store/1") && err.contains("new store folder"),
+        "{err}"
+    );
+    let inputs = tandem_openalex::inputs_from_paths(&[file]).unwrap();
+    let err = ingest(&store, inputs, &IngestOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("tandem-store/1"), "{err}");
+    assert_eq!(std::fs::read_to_string(&manifest_path).unwrap(), old);
+}

@@ -61,6 +61,8 @@ pub struct Config {
     pub merge_rate: f64,
     /// gzip level (0–9).
     pub compression: u32,
+    /// Share of works led by a Russell Group member (other UK institutions lead 12/58 as many).
+    pub group_lead_share: f64,
     /// The first partition's date (year, month, day).
     pub first_partition: (i32, u32, u32),
     /// How much of each record to write.
@@ -95,6 +97,7 @@ impl Default for Config {
             upsert_rate: 0.02,
             merge_rate: 0.005,
             compression: 6,
+            group_lead_share: world::DEFAULT_GROUP_LEAD_SHARE,
             first_partition: (2025, 1, 6),
             detail: Detail::Full,
             only_parts: None,
@@ -314,11 +317,17 @@ pub fn generate(
             "upsert and merge rates must be between 0 and 0.5".into(),
         ));
     }
+    if !(0.0..=0.8).contains(&config.group_lead_share) {
+        return Err(SynthError::Config(format!(
+            "the group's lead share must be between 0 and 0.8, not {}",
+            config.group_lead_share
+        )));
+    }
     let data = out_dir.join("data");
     if data.exists() {
         return Err(SynthError::Exists { path: data });
     }
-    let world = World::new(config.years, config.works);
+    let world = World::new(config.years, config.works, config.group_lead_share);
     let layout = Layout::new(config);
     let (first_part, end_part) = config.only_parts.unwrap_or((0, layout.parts));
     let end_part = end_part.min(layout.parts);

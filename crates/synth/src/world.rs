@@ -87,7 +87,12 @@ pub struct World {
     year_cumulative: Vec<f64>,
     /// Size of each institution's author pool.
     pub author_pool: u64,
+    /// Draws below `.0` give a Russell Group lead; below `.1`, another UK lead; else a lead abroad.
+    lead_shares: (f64, f64),
 }
+
+/// The demo world's share of works led by a Russell Group member.
+pub const DEFAULT_GROUP_LEAD_SHARE: f64 = 0.58;
 
 /// The abstract vocabulary, deduplicated, with the words of each topic's keywords.
 pub struct Lexicon {
@@ -245,7 +250,7 @@ pub mod stream {
 
 impl World {
     /// Builds the world for works published in `years` (inclusive) and `works` works in total.
-    pub fn new(years: (u16, u16), works: u64) -> Self {
+    pub fn new(years: (u16, u16), works: u64, group_lead_share: f64) -> Self {
         let institutions = facts::institutions();
         let institution_ids = (0..institutions.len())
             .map(facts::institution_id_number)
@@ -366,6 +371,12 @@ impl World {
             years,
             year_cumulative: cumulative((years.0..=years.1).map(year_weight)),
             author_pool: (works / 40).clamp(200, 999_999),
+            lead_shares: if group_lead_share == DEFAULT_GROUP_LEAD_SHARE {
+                // Exactly the demo world's thresholds, so its bytes do not change.
+                (0.58, 0.70)
+            } else {
+                (group_lead_share, group_lead_share * 70.0 / 58.0)
+            },
         }
     }
 
@@ -495,9 +506,9 @@ impl World {
 
         let lead = {
             let r = rng.unit();
-            if r < 0.58 {
+            if r < self.lead_shares.0 {
                 Lead::RussellGroup
-            } else if r < 0.70 {
+            } else if r < self.lead_shares.1 {
                 Lead::OtherUk
             } else {
                 Lead::Abroad
