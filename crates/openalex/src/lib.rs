@@ -24,6 +24,13 @@ pub fn parse_work(json: &[u8]) -> Result<Work, RecordError> {
     raw.into_work()
 }
 
+/// [`parse_work`] for text already known to be UTF-8, which spares a second validation pass.
+pub fn parse_work_str(json: &str) -> Result<Work, RecordError> {
+    let raw: raw::RawWork =
+        sonic_rs::from_str(json).map_err(|e| RecordError::Json(e.to_string()))?;
+    raw.into_work()
+}
+
 /// Parses one OpenAlex institution entity record from JSON text.
 pub fn parse_institution(json: &[u8]) -> Result<Institution, RecordError> {
     let raw: raw::RawInstitution =

@@ -16,6 +16,8 @@ use tandem_model::{Input, InputError, RecordSink, Reject, WorkId};
 const MAX_REJECT_RAW: usize = 64 * 1024;
 /// How often (in records) progress is reported.
 const PROGRESS_EVERY: u64 = 512;
+/// Decompressed bytes read at a time by the line reader.
+const LINE_BUFFER: usize = 1 << 20;
 
 /// The `updated_date=YYYY-MM-DD` folder a snapshot file sits in, or "" for loose files.
 pub(crate) fn partition_of(path: &Path) -> String {
@@ -47,7 +49,7 @@ impl<R: Read> Read for CountingReader<R> {
 }
 
 /// Opens a file, transparently gunzipping it when its name ends in `.gz`.
-fn open(path: &Path) -> Result<(Box<dyn BufRead + Send>, Arc<AtomicU64>), InputError> {
+fn open_raw(path: &Path) -> Result<(Box<dyn Read + Send>, Arc<AtomicU64>), InputError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
     let count = Arc::new(AtomicU64::new(0));
     let counted = CountingReader {
@@ -57,15 +59,21 @@ fn open(path: &Path) -> Result<(Box<dyn BufRead + Send>, Arc<AtomicU64>), InputE
     let gz = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let reader: Box<dyn BufRead + Send> = if gz {
-        Box::new(BufReader::with_capacity(
+    let reader: Box<dyn Read + Send> = if gz {
+        Box::new(MultiGzDecoder::new(BufReader::with_capacity(
             1 << 20,
-            MultiGzDecoder::new(BufReader::with_capacity(1 << 20, counted)),
-        ))
+            counted,
+        )))
     } else {
-        Box::new(BufReader::with_capacity(1 << 20, counted))
+        Box::new(counted)
     };
     Ok((reader, count))
+}
+
+/// [`open_raw`] with a buffer, for readers that want lines or a whole document.
+fn open(path: &Path) -> Result<(Box<dyn BufRead + Send>, Arc<AtomicU64>), InputError> {
+    let (reader, count) = open_raw(path)?;
+    Ok((Box::new(BufReader::with_capacity(1 << 20, reader)), count))
 }
 
 fn reject(
@@ -96,24 +104,47 @@ fn for_each_line(
     mut on_line: impl FnMut(&mut dyn RecordSink, u64, u64, &[u8]),
 ) -> Result<(), InputError> {
     let name = path.display().to_string();
-    let (mut reader, compressed) = open(path)?;
-    let mut buf = Vec::with_capacity(1 << 16);
+    let (mut reader, compressed) = open_raw(path)?;
+    // Lines are cut out of a large buffer the decoder writes into, so no line is copied; a line longer
+    // than the buffer grows it.
+    let mut buf = vec![0u8; LINE_BUFFER];
+    let (mut start, mut end) = (0usize, 0usize);
     let (mut line_no, mut offset) = (0u64, 0u64);
+    let mut deliver = |sink: &mut dyn RecordSink, bytes: &[u8], line_no: u64, offset: u64| {
+        let line = trim_line(bytes);
+        if !line.is_empty() {
+            on_line(sink, line_no, offset, line);
+        }
+        if line_no % PROGRESS_EVERY == 0 {
+            sink.progress(compressed.load(Ordering::Relaxed));
+        }
+    };
     loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                line_no += 1;
-                let line = trim_line(&buf);
-                if !line.is_empty() {
-                    on_line(sink, line_no, offset, line);
+        while let Some(at) = memchr::memchr(b'\n', &buf[start..end]) {
+            let n = at + 1;
+            line_no += 1;
+            deliver(sink, &buf[start..start + n], line_no, offset);
+            offset += n as u64;
+            start += n;
+        }
+        if start > 0 {
+            buf.copy_within(start..end, 0);
+            end -= start;
+            start = 0;
+        }
+        if end == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+        match reader.read(&mut buf[end..]) {
+            Ok(0) => {
+                if end > 0 {
+                    line_no += 1;
+                    deliver(sink, &buf[..end], line_no, offset);
                 }
-                offset += n as u64;
-                if line_no % PROGRESS_EVERY == 0 {
-                    sink.progress(compressed.load(Ordering::Relaxed));
-                }
+                break;
             }
+            Ok(n) => end += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
                 sink.reject(reject(
                     &name,
@@ -121,11 +152,12 @@ fn for_each_line(
                     Some(offset),
                     None,
                     format!(
-                        "could not read past byte {offset} of the decompressed data (byte {} of the file): {e}; \
+                        "could not read past byte {} of the decompressed data (byte {} of the file): {e}; \
                          the file is truncated or corrupt, and the {line_no} lines before this point were kept",
+                        offset + end as u64,
                         compressed.load(Ordering::Relaxed)
                     ),
-                    &buf,
+                    &buf[..end],
                 ));
                 break;
             }
@@ -153,13 +185,13 @@ fn trim_line(buf: &[u8]) -> &[u8] {
 
 /// One work, from JSON text, with the reasons a user can act on.
 fn work_from_json(json: &[u8]) -> Result<tandem_model::Work, String> {
-    if let Err(e) = std::str::from_utf8(json) {
-        return Err(format!(
+    match std::str::from_utf8(json) {
+        Err(e) => Err(format!(
             "not valid UTF-8 at byte {} of the record; expected UTF-8 JSON",
             e.valid_up_to()
-        ));
+        )),
+        Ok(text) => crate::parse_work_str(text).map_err(|e| e.to_string()),
     }
-    crate::parse_work(json).map_err(|e| e.to_string())
 }
 
 /// A file of OpenAlex works: JSON Lines (a snapshot part, an export), a saved API list response, or a

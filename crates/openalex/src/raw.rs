@@ -7,19 +7,38 @@ use tandem_model::{
     Work, WorkId, map_work_type, normalize_doi, normalize_ror,
 };
 
-/// Accepts a number, a numeric string (2022 concept scores are strings) or null.
+/// Accepts a number, a numeric string (2022 concept scores are strings) or null. A visitor rather than
+/// an untagged enum: serde buffers every untagged value, and works carry dozens of scores.
 fn flexible_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum NumOrText {
-        Num(f64),
-        Text(String),
+    struct Flexible;
+    impl<'de> serde::de::Visitor<'de> for Flexible {
+        type Value = Option<f64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a number, a numeric string or null")
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(v.trim().parse().ok())
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
     }
-    Ok(match Option::<NumOrText>::deserialize(d)? {
-        Some(NumOrText::Num(n)) => Some(n),
-        Some(NumOrText::Text(s)) => s.trim().parse().ok(),
-        None => None,
-    })
+    d.deserialize_any(Flexible)
 }
 
 /// `null` and absent both become the default.

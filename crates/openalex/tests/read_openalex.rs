@@ -299,3 +299,36 @@ fn snapshot_layout_is_discovered_with_partitions_merged_ids_and_institutions() {
     assert!(got.institutions[0].is_full_record);
     assert_eq!(got.rejects, vec![]);
 }
+
+#[test]
+fn lines_longer_than_the_read_buffer_crlf_and_a_last_line_without_newline_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // The reader takes 1 MiB at a time; a 3 MiB title crosses several reads.
+    let long_title = "x".repeat(3 << 20);
+    let mut text = String::new();
+    text.push_str("{\"id\":\"W1\",\"title\":\"short\"}\r\n");
+    text.push_str(&format!("{{\"id\":\"W2\",\"title\":\"{long_title}\"}}\n"));
+    for i in 3..=20_000 {
+        text.push_str(&format!("{{\"id\":\"W{i}\",\"title\":\"work {i}\"}}\n"));
+    }
+    text.push_str("not json\n");
+    text.push_str("{\"id\":\"W20002\"}");
+    for (name, gzip) in [("lines.jsonl", false), ("lines.jsonl.gz", true)] {
+        let path = dir.path().join(name);
+        if gzip {
+            gz(&path, text.as_bytes());
+        } else {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let got = read_all(&[path]);
+        let ids: Vec<i64> = got.works.iter().map(|w| w.id.0).collect();
+        let mut expected: Vec<i64> = (1..=20_000).collect();
+        expected.push(20_002);
+        assert_eq!(ids, expected, "{name}");
+        assert_eq!(got.works[0].title.as_deref(), Some("short"));
+        assert_eq!(got.works[1].title.as_deref().map(str::len), Some(3 << 20));
+        assert_eq!(got.rejects.len(), 1, "{name}");
+        assert_eq!(got.rejects[0].line, Some(20_001));
+        assert_eq!(got.rejects[0].raw, "not json");
+    }
+}
