@@ -115,7 +115,7 @@ fn for_each_line(
         if !line.is_empty() {
             on_line(sink, line_no, offset, line);
         }
-        if line_no % PROGRESS_EVERY == 0 {
+        if line_no.is_multiple_of(PROGRESS_EVERY) {
             sink.progress(compressed.load(Ordering::Relaxed));
         }
     };
