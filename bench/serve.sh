@@ -5,6 +5,7 @@
 #
 #   bench/serve.sh                 # 64 connections, 20 s
 #   CONNECTIONS=64 DURATION=30 bench/serve.sh
+#   STORE=bench/out/figures/store-large-10000000 bench/serve.sh   # first computations on 10M works
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,11 +21,16 @@ command -v curl >/dev/null || { echo "curl not found: apt-get install -y curl" >
 cargo build --release -q -p tandem
 BIN="$TARGET/release/tandem"
 
-if [ ! -f "$DIR/store/manifest.json" ]; then
+# STORE=DIR serves another store (for example bench/figures.sh's 10M-works store) to time its first
+# computations; by default the demo store, rebuilt when this tandem cannot read it (older format).
+STORE=${STORE:-$DIR/store}
+if ! "$BIN" store info --store "$STORE" --format json >/dev/null 2>&1; then
+  [ "$STORE" = "$DIR/store" ] || { echo "$STORE is not a store this tandem can read" >&2; exit 2; }
+  rm -rf "$DIR"
   "$BIN" demo --dir "$DIR" --no-serve --quiet >/dev/null
 fi
 
-"$BIN" serve --store "$DIR/store" --addr "127.0.0.1:$PORT" >"$DIR/serve.log" 2>&1 &
+"$BIN" serve --store "$STORE" --addr "127.0.0.1:$PORT" >"$DIR/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

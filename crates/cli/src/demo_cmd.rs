@@ -68,6 +68,17 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     });
     let world = dir.join("world");
     let store = dir.join("store");
+    // A demo store from an older Tandem is regenerated; it holds nothing but the synthetic world.
+    if let Err(tandem_store::StoreError::OtherFormat { found, .. }) =
+        tandem_store::Store::open(&store)
+    {
+        eprintln!(
+            "The demo store in {} is in an older format ({found}); generating it again.",
+            store.display()
+        );
+        std::fs::remove_dir_all(&store)
+            .with_context(|| format!("cannot clear {}", store.display()))?;
+    }
     if !store.join("manifest.json").exists() {
         if world.exists() {
             std::fs::remove_dir_all(&world)

@@ -300,7 +300,8 @@ fn explain_endpoint_gives_the_cli_explain_text() {
     let a = get("/api/v1/explain?year=2023");
     assert_eq!(a.status, 200);
     assert!(a.content_type.starts_with("text/plain"));
-    assert!(a.body.contains("CREATE TABLE scope AS"), "{}", a.body);
+    assert!(a.body.contains("CREATE VIEW scope AS"), "{}", a.body);
+    assert!(a.body.contains("CREATE TABLE credited AS"), "{}", a.body);
     assert!(a.body.contains("-- figure international_share"));
 }
 

@@ -2,7 +2,8 @@
 //!
 //! The SQL is plain (no UDFs), so `tandem figures --explain` output runs in DataFusion, DuckDB or any SQL
 //! engine that has the store's tables registered under their names. Steps are `CREATE TABLE ... AS` so each
-//! intermediate result is computed once and every indicator reads it.
+//! intermediate result is computed once and every indicator reads it; `scope` is a view, so the engine
+//! filters the works table inside the one join that reads it rather than copying every work in the period.
 
 use crate::group::{Group, Membership};
 
@@ -87,7 +88,7 @@ impl FigureRequest {
                          Each carries its number of distinct institutions and of authorships with an institution \
                          (counted at ingest from its affiliations).",
             sql: format!(
-                "CREATE TABLE scope AS\n\
+                "CREATE VIEW scope AS\n\
                  SELECT work_id, publication_year AS year,\n       \
                  institutions_distinct_count AS institutions,\n       \
                  affiliated_authorships_count AS affiliated_authorships\n\

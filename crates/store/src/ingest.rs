@@ -66,7 +66,9 @@ impl Default for IngestOptions {
         IngestOptions {
             source: "openalex".into(),
             threads: 0,
-            chunk_works: 20_000,
+            // Small enough that each chunk's Arrow buffers are reused by the allocator rather than
+            // fresh pages from the OS (page faults cost ~5% of a single-threaded ingest at 20,000).
+            chunk_works: 5_000,
             progress: Arc::new(NoProgress),
         }
     }
