@@ -7,8 +7,9 @@
 
 use crate::group::{Group, Membership};
 
-/// Changes whenever a definition below changes; reported in every result's provenance.
-pub const DEFINITIONS_VERSION: &str = "tandem-definitions/1 (DESIGN.md Metrics, 2026-11-28)";
+/// Changes whenever a definition below changes; reported in every result's provenance. Version 2 gives
+/// the same figures as 1, from store format 2's derived counts (one read of the affiliations).
+pub const DEFINITIONS_VERSION: &str = "tandem-definitions/2 (DESIGN.md Metrics, 2026-11-29)";
 
 /// How country codes are merged before counting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
