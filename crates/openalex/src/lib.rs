@@ -17,14 +17,14 @@ pub use raw::RecordError;
 
 use tandem_model::{Institution, Work};
 
-/// Parses one OpenAlex work (either schema) from JSON text.
+/// Parses one OpenAlex work (either schema) from JSON bytes.
 pub fn parse_work(json: &[u8]) -> Result<Work, RecordError> {
-    let raw: raw::RawWork =
-        sonic_rs::from_slice(json).map_err(|e| RecordError::Json(e.to_string()))?;
-    raw.into_work()
+    let text = std::str::from_utf8(json)
+        .map_err(|e| RecordError::Json(format!("not valid UTF-8 at byte {}", e.valid_up_to())))?;
+    parse_work_str(text)
 }
 
-/// [`parse_work`] for text already known to be UTF-8, which spares a second validation pass.
+/// Parses one OpenAlex work (either schema) from JSON text.
 pub fn parse_work_str(json: &str) -> Result<Work, RecordError> {
     let raw: raw::RawWork =
         sonic_rs::from_str(json).map_err(|e| RecordError::Json(e.to_string()))?;
