@@ -176,20 +176,14 @@ impl Engine {
         store: &Store,
         (first, last): (i32, i32),
     ) -> Result<SessionContext, MetricsError> {
-        let year_files = |table: Table| -> Vec<std::path::PathBuf> {
-            let path = store.table_path(table);
-            (first..=last)
-                .map(|y| path.join(format!("year-{y}.parquet")))
-                .filter(|f| f.is_file())
-                .collect()
-        };
         // DATAFUSION_* environment variables tune the engine (for example
         // DATAFUSION_EXECUTION_TARGET_PARTITIONS); the defaults use every core.
         let mut config = SessionConfig::from_env()?;
         if std::env::var_os("DATAFUSION_EXECUTION_PARQUET_PUSHDOWN_FILTERS").is_none() {
             // Filtering while decoding (late materialisation) skips most rows of a large affiliations
             // file (a 10M-works store: 0.52 -> 0.48 s) but costs a little on small ones (the demo).
-            let bytes: u64 = year_files(Table::Affiliations)
+            let bytes: u64 = store
+                .year_files(Table::Affiliations, first, last)
                 .iter()
                 .filter_map(|f| f.metadata().ok())
                 .map(|m| m.len())
@@ -201,7 +195,8 @@ impl Engine {
         for table in REGISTERED_TABLES {
             let path = store.table_path(table);
             if table.is_per_work() {
-                let files: Vec<String> = year_files(table)
+                let files: Vec<String> = store
+                    .year_files(table, first, last)
                     .iter()
                     .map(|f| f.to_string_lossy().into_owned())
                     .collect();
@@ -314,9 +309,10 @@ impl Engine {
         let ctx = Self::context(&self.store, (request.first_year, request.last_year)).await?;
         let mut results: BTreeMap<&'static str, Vec<RecordBatch>> = BTreeMap::new();
         // TANDEM_TRACE_STEPS=1 prints each step's wall time to stderr (used by bench/figures.sh).
-        let trace = std::env::var_os("TANDEM_TRACE_STEPS").is_some();
         // TANDEM_TRACE_STEPS=plan also prints each step's plan with its measured metrics (EXPLAIN ANALYZE).
-        let trace_plans = std::env::var("TANDEM_TRACE_STEPS").is_ok_and(|v| v == "plan");
+        let trace_setting = std::env::var_os("TANDEM_TRACE_STEPS");
+        let trace = trace_setting.is_some();
+        let trace_plans = trace_setting.is_some_and(|v| v == "plan");
         for step in request.steps() {
             if trace_plans {
                 let select = step

@@ -629,7 +629,7 @@ impl Segment {
 }
 
 /// A reader over one Parquet file, with only `columns` when given.
-fn parquet_reader(
+pub(crate) fn parquet_reader(
     path: &Path,
     columns: Option<&[String]>,
 ) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader, StoreError> {
@@ -747,10 +747,7 @@ fn write_per_work_table(
                 let writer = match writers.entry(year) {
                     std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::btree_map::Entry::Vacant(e) => {
-                        let name = year.map_or("year-unknown.parquet".to_string(), |y| {
-                            format!("year-{y}.parquet")
-                        });
-                        let path = dir.join(name);
+                        let path = dir.join(crate::schema::year_file_name(year));
                         let file = File::create(&path).map_err(|err| StoreError::io(&path, err))?;
                         e.insert(ArrowWriter::try_new(
                             file,
@@ -765,7 +762,7 @@ fn write_per_work_table(
     }
     if writers.is_empty() {
         // An empty table still has a file, so engines see its schema.
-        let path = dir.join("year-unknown.parquet");
+        let path = dir.join(crate::schema::year_file_name(None));
         let file = File::create(&path).map_err(|e| StoreError::io(&path, e))?;
         writers.insert(
             None,
@@ -791,11 +788,7 @@ pub(crate) fn read_parquet(path: &Path) -> Result<Vec<RecordBatch>, StoreError> 
     };
     let mut batches = Vec::new();
     for file_path in files {
-        let file = File::open(&file_path).map_err(|e| StoreError::io(&file_path, e))?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file)?
-            .with_batch_size(64 * 1024)
-            .build()?;
-        for batch in reader {
+        for batch in parquet_reader(&file_path, None)? {
             batches.push(batch?);
         }
     }

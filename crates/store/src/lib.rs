@@ -139,56 +139,48 @@ impl Store {
     pub fn works_by_year(&self) -> Result<BTreeMap<Option<i32>, u64>, StoreError> {
         let mut by_year = BTreeMap::new();
         for path in ingest::parquet_files(&self.table_path(Table::Works))? {
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            let year = match stem.strip_prefix("year-") {
-                Some("unknown") => None,
-                Some(y) => {
-                    Some(
-                        y.parse::<i32>().map_err(|_| StoreError::Corrupt {
-                            path: path.clone(),
-                            message:
-                                "expected a file named year-YYYY.parquet or year-unknown.parquet"
-                                    .into(),
-                        })?,
-                    )
-                }
-                None => {
-                    return Err(StoreError::Corrupt {
-                        path: path.clone(),
-                        message: "expected a file named year-YYYY.parquet or year-unknown.parquet"
-                            .into(),
-                    });
-                }
+            let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("");
+            let Some(year) = schema::year_of_file_name(name) else {
+                return Err(StoreError::Corrupt {
+                    path,
+                    message: "expected a file named year-YYYY.parquet or year-unknown.parquet"
+                        .into(),
+                });
             };
             *by_year.entry(year).or_insert(0) += ingest::parquet_rows(&path)?;
         }
         Ok(by_year)
     }
 
+    /// The files of a per-work table that hold the publication years `first..=last` (those that exist).
+    pub fn year_files(&self, table: Table, first: i32, last: i32) -> Vec<PathBuf> {
+        let dir = self.table_path(table);
+        (first..=last)
+            .map(|y| dir.join(schema::year_file_name(Some(y))))
+            .filter(|f| f.is_file())
+            .collect()
+    }
+
     /// The distinct non-null values of a text column of a table, sorted; reads that column only.
     pub fn distinct_text(&self, table: Table, column: &str) -> Result<Vec<String>, StoreError> {
         let mut values = std::collections::BTreeSet::new();
         for path in ingest::parquet_files(&self.table_path(table))? {
-            let file = std::fs::File::open(&path).map_err(|e| StoreError::io(&path, e))?;
-            let builder =
-                parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?;
-            let Ok(index) = builder.schema().index_of(column) else {
-                return Err(StoreError::Corrupt {
-                    path,
-                    message: format!("no column {column}"),
-                });
-            };
-            let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [index]);
-            for batch in builder.with_projection(mask).build()? {
+            for batch in ingest::parquet_reader(&path, Some(&[column.to_string()]))? {
                 let batch = batch?;
+                let Some(array) = batch.columns().first() else {
+                    return Err(StoreError::Corrupt {
+                        path,
+                        message: format!("no column {column}"),
+                    });
+                };
                 let array = datafusion::arrow::compute::cast(
-                    batch.column(0),
+                    array,
                     &datafusion::arrow::datatypes::DataType::Utf8,
                 )?;
                 let array = array.as_string::<i32>();
-                for i in 0..array.len() {
-                    if !array.is_null(i) && !values.contains(array.value(i)) {
-                        values.insert(array.value(i).to_string());
+                for value in array.iter().flatten() {
+                    if !values.contains(value) {
+                        values.insert(value.to_string());
                     }
                 }
             }

@@ -8,6 +8,23 @@
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use std::sync::{Arc, LazyLock};
 
+/// The file of a per-work table that holds one publication year's rows (`None`: works without a year).
+pub(crate) fn year_file_name(year: Option<i32>) -> String {
+    match year {
+        Some(y) => format!("year-{y}.parquet"),
+        None => "year-unknown.parquet".to_string(),
+    }
+}
+
+/// The publication year a per-work table's file holds, from its name; `None` for a name that is not
+/// [`year_file_name`]'s.
+pub(crate) fn year_of_file_name(name: &str) -> Option<Option<i32>> {
+    match name.strip_prefix("year-")?.strip_suffix(".parquet")? {
+        "unknown" => Some(None),
+        y => y.parse().ok().map(Some),
+    }
+}
+
 /// The tables of a store, in the order they are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Table {
@@ -227,3 +244,19 @@ static INSTITUTION_LINEAGE: LazyLock<SchemaRef> = LazyLock::new(|| {
 });
 
 static MERGED_IDS: LazyLock<SchemaRef> = LazyLock::new(|| Arc::new(Schema::new(vec![work_id()])));
+
+#[cfg(test)]
+mod year_file_tests {
+    use super::*;
+
+    #[test]
+    fn year_file_names_round_trip_and_others_are_refused() {
+        for year in [Some(2023), Some(1999), None] {
+            assert_eq!(year_of_file_name(&year_file_name(year)), Some(year));
+        }
+        assert_eq!(year_file_name(Some(2023)), "year-2023.parquet");
+        assert_eq!(year_of_file_name("part-0.parquet"), None);
+        assert_eq!(year_of_file_name("year-20x3.parquet"), None);
+        assert_eq!(year_of_file_name("year-2023.csv"), None);
+    }
+}
