@@ -102,8 +102,8 @@ pub fn ingest(
     let clock = Instant::now();
     fs::create_dir_all(store_dir).map_err(|e| StoreError::io(store_dir, e))?;
     let _lock = crate::lock_store(store_dir)?;
-    // Refuse a store this version cannot extend before reading anything.
-    Store::open_or_empty(store_dir)?;
+    // Refuse a store this version cannot extend before reading anything. The lock keeps it as it is.
+    let store = Store::open_or_empty(store_dir)?;
 
     let run_dir = store_dir.join(".staging").join(run_id(&inputs, options));
     fs::create_dir_all(&run_dir).map_err(|e| StoreError::io(&run_dir, e))?;
@@ -138,7 +138,6 @@ pub fn ingest(
 
     // 2. Decide.
     progress.phase("deciding");
-    let store = Store::open_or_empty(store_dir)?;
     let previous = store.as_ref().and_then(|s| s.manifest().ok());
     let mut merged: HashSet<i64> = HashSet::new();
     if let Some(store) = &store {
@@ -591,7 +590,7 @@ enum Segment {
 type Batches = Box<dyn Iterator<Item = Result<RecordBatch, StoreError>>>;
 
 impl Segment {
-    /// Streams a table's batches; with `columns`, only those columns (in that order, absent ones skipped).
+    /// Streams a table's batches; with `columns`, only those columns (absent ones skipped).
     fn read(&self, table: Table, columns: Option<&[&str]>) -> Result<Batches, StoreError> {
         match self {
             Segment::Current(store) => {
