@@ -14,7 +14,7 @@ use crate::normalize::{GENERIC, is_stop_word, name_key, tokenize};
 use crate::organization::{NameKind, Organization, Status};
 
 /// Bumped whenever the file layout changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -389,8 +389,24 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             }
             // "Heinrich Heine University Düsseldorf" is often written without its city.
             let base = variants.last().map(|v| v.0).unwrap_or(trimmed);
+            let base_tokens = tokenize(base);
             for city in &org.cities {
-                if let Some(without) = base.strip_suffix(city.as_str()) {
+                // Compared word by word, so "St. Louis" ends "Washington University in St. Louis"
+                // whose city ROR writes "St Louis".
+                let city_tokens = tokenize(city);
+                let n = city_tokens.len();
+                if n == 0
+                    || n >= base_tokens.len()
+                    || !base_tokens[base_tokens.len() - n..]
+                        .iter()
+                        .zip(&city_tokens)
+                        .all(|(a, b)| a.text == b.text)
+                {
+                    continue;
+                }
+                let cut = base_tokens[base_tokens.len() - n].start;
+                {
+                    let without = &base[..cut];
                     let mut without = without.trim_end_matches([' ', ',', '-', '–']);
                     // "Adam Mickiewicz University in Poznań" is "Adam Mickiewicz University".
                     for preposition in [" in", " at"] {
@@ -398,7 +414,12 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                     }
                     // Not "People's Hospital of" from "People's Hospital of Rizhao".
                     let ends_open = without.split_whitespace().last().is_none_or(is_stop_word);
-                    if !ends_open {
+                    // A company's branch without its city is the company ("Microsoft Research
+                    // Montréal", "Information Technology (Shanghai) Co Ltd").
+                    let company = org.types.iter().any(|t| t.eq_ignore_ascii_case("company"));
+                    // One word left ("Polytechnique" of "Polytechnique Montréal") names no one.
+                    let one_word = tokenize(without).len() < 2;
+                    if !ends_open && !company && !one_word {
                         variants.push((without, NameForm::WithoutQualifier));
                     }
                 }

@@ -17,7 +17,7 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::index::{NameEntry, NameForm, Registry, code_bytes, hash_ids};
-use crate::normalize::{GENERIC, Token, tokenize};
+use crate::normalize::{BODY_WORDS, GENERIC, Token, tokenize};
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// How an organisation was recognised, from strongest to weakest.
@@ -137,13 +137,6 @@ pub struct MatchResult {
 pub struct AffiliationMatcher<'r> {
     registry: &'r Registry,
 }
-
-/// Canonical words that make a name the name of a body of its own (a university, an institute...):
-/// such a name inside a longer part is worth a match.
-const BODY_WORDS: &[&str] = &[
-    "univ", "inst", "hosp", "coll", "ctr", "lab", "acad", "fdn", "clin", "agcy", "minist",
-    "council", "observ", "mus", "polytech", "sch",
-];
 
 /// Words for parts of an organisation: a name preceded by one of these ("Department of Physics,
 /// Tohoku University") starts where it seems to.

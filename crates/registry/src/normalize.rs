@@ -312,6 +312,13 @@ pub(crate) fn is_stop_word(word: &str) -> bool {
     STOPS.contains(word.to_lowercase().as_str())
 }
 
+/// Canonical words that make a name the name of a body of its own (a university, an institute...):
+/// such a name inside a longer part is worth a match.
+pub(crate) const BODY_WORDS: &[&str] = &[
+    "univ", "inst", "hosp", "coll", "ctr", "lab", "acad", "fdn", "clin", "agcy", "minist",
+    "council", "observ", "mus", "polytech", "sch",
+];
+
 /// Canonical words that say what kind of body something is but not which: a name made only of these
 /// (plus places) does not identify an organisation.
 pub(crate) static GENERIC_WORDS: &[&str] = &[

@@ -260,6 +260,33 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "01yc7t268",
+        "Washington University in St. Louis",
+        &[],
+        "St Louis",
+        "US",
+        "education",
+        &[],
+    ),
+    (
+        "0000msrmo",
+        "Microsoft Research Montréal",
+        &[],
+        "Montreal",
+        "CA",
+        "company",
+        &[],
+    ),
+    (
+        "05f8d4e86",
+        "Polytechnique Montréal",
+        &[],
+        "Montreal",
+        "CA",
+        "education",
+        &[],
+    ),
+    (
         "0000pharm",
         "Department of Pharmaceuticals",
         &[],
@@ -428,7 +455,10 @@ fn place_university_reads_as_university_of_place_in_that_place() {
         ["University of Newcastle Australia"]
     );
     // The University of Washington is in Seattle: "Washington University" is someone else.
-    assert!(matched(&r, "Department of Medicine, Washington University").is_empty());
+    assert_eq!(
+        matched(&r, "Department of Medicine, Washington University"),
+        ["Washington University in St. Louis"]
+    );
 }
 
 #[test]
@@ -639,4 +669,24 @@ fn a_unit_name_inside_a_part_must_run_to_its_end() {
         ),
         ["Department of Pharmaceuticals"]
     );
+}
+
+#[test]
+fn a_name_without_its_city_is_found_when_the_city_is_written_another_way() {
+    let r = registry();
+    // ROR writes the city "St Louis", the name "... in St. Louis": compared word by word.
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Biology, Washington University, St. Louis, MO"
+        ),
+        ["Washington University in St. Louis"]
+    );
+    assert_eq!(
+        matched(&r, "Washington University"),
+        ["Washington University in St. Louis"]
+    );
+    // A company's branch without its city is the company, not this branch; one word left names no one.
+    assert!(matched(&r, "Microsoft Research").is_empty());
+    assert!(matched(&r, "Department of Mechanical Engineering, Polytechnique").is_empty());
 }
