@@ -678,8 +678,26 @@ impl<'r> AffiliationMatcher<'r> {
                 }
                 // "Aligarh Muslim University", "Fred Hutchinson Cancer Research Center": a part that
                 // opens with names of its own, not a unit, before the name found is one longer name.
+                // Unless the string lost its commas and places the organisation: its country and
+                // its city named apart from it ("Dynamik und Modellierung Universität Stuttgart
+                // Pfaffenwaldring 57 Stuttgart 70569 Germany").
                 if proper_name_before(input, part, span.first_token)
                     && self.is_proper_name(part, span.first_token - 1)
+                    && !(code.is_some()
+                        && group.len() == 1
+                        && !is_dash(
+                            input
+                                .get(
+                                    part.start + part.tokens[span.first_token - 1].end
+                                        ..part.start + part.tokens[span.first_token].start,
+                                )
+                                .unwrap_or_default(),
+                        )
+                        && self.city_in_outside(
+                            group[0].org,
+                            all_tokens,
+                            global_range(parts, &span),
+                        ))
                 {
                     continue;
                 }
@@ -1262,17 +1280,60 @@ fn continues_to_the_left(input: &str, part: &Part, first: usize) -> bool {
     let opens_generic = GENERIC.contains(part.tokens[first].text.as_str());
     let before = part.tokens[first - 1].text.as_str();
     let before_is_unit = UNIT_WORDS.contains(&before) || before.bytes().all(|b| b.is_ascii_digit());
-    // "Emergency Medicine at The University of Chicago": a preposition starts a new name.
+    // "Emergency Medicine at The University of Chicago", "College of Medicine of the University of
+    // Cincinnati": a preposition starts a new name.
     let gap = input
         .get(part.start + part.tokens[first - 1].end..part.start + part.tokens[first].start)
         .unwrap_or_default();
     let preposition = gap.split(|c: char| !c.is_alphabetic()).any(|w| {
         matches!(
             w.to_lowercase().as_str(),
-            "at" | "in" | "and" | "und" | "et" | "y"
+            "at" | "in" | "and" | "und" | "et" | "y" | "of"
         )
     }) || gap.contains('&');
-    opens_generic && !before_is_unit && !preposition
+    let hyphen_then_own_name = is_dash(gap) && opens_with_body_of(input, part, first);
+    opens_generic && !before_is_unit && !preposition && !hyphen_then_own_name
+}
+
+/// True for a hyphen or a dash between two words, spaces allowed.
+fn is_dash(gap: &str) -> bool {
+    matches!(gap.trim(), "-" | "–" | "‐" | "—")
+}
+
+/// True when the name at `first` opens with a body word and a preposition ("University of ...",
+/// "Universidad de ...", "Institute for ..."): a name in its own right, so a word joined to it by a
+/// hyphen ("Tecnun-University of Navarra", "MRC-University of Glasgow Centre") is a label beside it,
+/// not the start of a longer name.
+fn opens_with_body_of(input: &str, part: &Part, first: usize) -> bool {
+    let (Some(word), Some(next)) = (part.tokens.get(first), part.tokens.get(first + 1)) else {
+        return false;
+    };
+    if !BODY_WORDS.contains(&word.text.as_str()) {
+        return false;
+    }
+    input
+        .get(part.start + word.end..part.start + next.start)
+        .unwrap_or_default()
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "of" | "for"
+                    | "de"
+                    | "di"
+                    | "du"
+                    | "do"
+                    | "da"
+                    | "del"
+                    | "della"
+                    | "degli"
+                    | "des"
+                    | "für"
+                    | "fur"
+                    | "van"
+                    | "voor"
+            )
+        })
 }
 
 /// True when the name found inside a part is the start or the end of a longer name: a hyphen joins
@@ -1288,7 +1349,13 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize) -> bool 
     };
     if let Some(next) = part.tokens.get(end) {
         let between = gap(&part.tokens[end - 1], next);
-        if matches!(between, "-" | "–" | "‐") && next.text.bytes().any(|b| b.is_ascii_alphabetic())
+        // "Simon Fraser University-SIAT": a unit's acronym after the hyphen is not more name.
+        let acronym_next = input
+            .get(part.start + next.start..part.start + next.end)
+            .is_some_and(|w| w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase()));
+        if matches!(between, "-" | "–" | "‐")
+            && next.text.bytes().any(|b| b.is_ascii_alphabetic())
+            && !acronym_next
         {
             return true;
         }
@@ -1325,6 +1392,9 @@ fn proper_name_before(input: &str, part: &Part, first: usize) -> bool {
         .get(part.start + before.end..part.start + part.tokens[first].start)
         .unwrap_or_default();
     if !(gap.trim().is_empty() || matches!(gap, "-" | "–" | "‐")) {
+        return false;
+    }
+    if is_dash(gap) && opens_with_body_of(input, part, first) {
         return false;
     }
     let Some(word) = input.get(part.start + before.start..part.start + before.end) else {

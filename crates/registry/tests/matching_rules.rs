@@ -690,3 +690,58 @@ fn a_name_without_its_city_is_found_when_the_city_is_written_another_way() {
     assert!(matched(&r, "Microsoft Research").is_empty());
     assert!(matched(&r, "Department of Mechanical Engineering, Polytechnique").is_empty());
 }
+
+#[test]
+fn a_preposition_before_a_name_starts_it() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Pediatrics, College of Medicine of the University of Miami"
+        ),
+        ["University of Miami"]
+    );
+    // Without the preposition and without a country, "Medicine University of Miami" may be one name.
+    assert!(
+        matched(
+            &r,
+            "Department of Pediatrics, Sports Medicine University of Miami"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_label_joined_by_a_hyphen_to_a_university_of_name_is_beside_it() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "Tecnun-University of Basel"),
+        ["University of Basel"]
+    );
+    // An acronym after the hyphen is a unit's label; a place after it makes another name.
+    assert_eq!(
+        matched(&r, "University of Otago-SIAT, Dunedin, New Zealand"),
+        ["University of Otago"]
+    );
+    assert!(matched(&r, "University of Missouri-Kansas City, USA").is_empty());
+}
+
+#[test]
+fn a_name_after_other_words_counts_when_its_city_and_country_are_named_apart() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Anatomy, Histology and Embryology Chiba University  Chiba Japan"
+        ),
+        ["Chiba University"]
+    );
+    // The same words without the city: "Embryology Chiba University" may be a longer name.
+    assert!(
+        matched(
+            &r,
+            "Department of Anatomy, Histology and Embryology Chiba University, Japan"
+        )
+        .is_empty()
+    );
+}
