@@ -9,7 +9,7 @@
 #
 # Usage: bench/ingest.sh            (WORKS=75000 by default: about 1.1 GB of JSON; 4× = 300,000 works)
 # Environment: WORKS, SEED, TANDEM_BENCH_DIR (default bench/out), DUCKDB_4X=1 to run DuckDB at 4× too,
-#              SKIP_4X=1 to measure 1× only.
+#              SKIP_4X=1 to measure 1× only, TANDEM_BIN=path to measure a binary already built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,9 +20,15 @@ OUT="$BENCH_DIR/ingest"
 CORES=$(nproc)
 mkdir -p "$OUT"
 
-echo "building tandem (release)..." >&2
-cargo build --release --quiet -p tandem
-TANDEM="${CARGO_TARGET_DIR:-target}/release/tandem"
+# The dist profile (thin LTO) is the binary to ship; TANDEM_BIN=path skips the build and measures that
+# binary instead.
+if [ -n "${TANDEM_BIN:-}" ]; then
+  TANDEM=$TANDEM_BIN
+else
+  echo "building tandem (dist profile: release with thin LTO)..." >&2
+  cargo build --profile dist --quiet -p tandem
+  TANDEM="${CARGO_TARGET_DIR:-target}/dist/tandem"
+fi
 
 if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c 'import duckdb' 2>/dev/null; then
   echo "setting up bench/.venv with DuckDB..." >&2

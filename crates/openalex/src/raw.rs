@@ -1,6 +1,8 @@
 //! The OpenAlex JSON shapes, current and 2022 schema, as serde structs. Every field is optional:
 //! `field_presence_240M.json` shows that any of them can be absent or null across a full snapshot.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Deserializer};
 use tandem_model::{
     Authorship, Institution, InstitutionId, InstitutionRef, Keyword, Named, SourceKind, Topic,
@@ -41,6 +43,46 @@ fn flexible_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error
     d.deserialize_any(Flexible)
 }
 
+/// A string borrowed from the input when it has no escapes (most do not), owned otherwise. serde
+/// borrows a `Cow<str>` field only when it is the field's whole type, not inside `Option` or `Vec`.
+#[derive(Default)]
+pub(crate) struct Text<'a>(Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Text<'_> {
+    fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
 /// `null` and absent both become the default.
 fn null_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
     d: D,
@@ -48,13 +90,19 @@ fn null_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// Strings that are only parsed, normalised or used as a fallback are borrowed from the input line
+/// (`Cow`): most have no escapes, so they cost no allocation.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(crate) struct RawWork {
-    pub id: Option<String>,
-    pub doi: Option<String>,
+pub(crate) struct RawWork<'a> {
+    #[serde(borrow)]
+    pub id: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub doi: Option<Text<'a>>,
     pub title: Option<String>,
-    pub display_name: Option<String>,
+    /// The same as `title` in current records; used only when the title is missing.
+    #[serde(borrow)]
+    pub display_name: Option<Text<'a>>,
     pub publication_year: Option<i32>,
     pub publication_date: Option<String>,
     pub language: Option<String>,
@@ -79,8 +127,8 @@ pub(crate) struct RawWork {
     pub keywords: Vec<RawConcept>,
     #[serde(deserialize_with = "null_default")]
     pub concepts: Vec<RawConcept>,
-    #[serde(deserialize_with = "null_default")]
-    pub authorships: Vec<RawAuthorship>,
+    #[serde(deserialize_with = "null_default", borrow)]
+    pub authorships: Vec<RawAuthorship<'a>>,
     #[serde(deserialize_with = "null_default")]
     pub is_authors_truncated: bool,
     pub countries_distinct_count: Option<i32>,
@@ -138,13 +186,13 @@ pub(crate) struct RawAuthor {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(crate) struct RawAuthorship {
+pub(crate) struct RawAuthorship<'a> {
     pub author_position: Option<String>,
     pub author: Option<RawAuthor>,
-    #[serde(deserialize_with = "null_default")]
-    pub institutions: Vec<RawInstitution>,
-    #[serde(deserialize_with = "null_default")]
-    pub countries: Vec<Option<String>>,
+    #[serde(deserialize_with = "null_default", borrow)]
+    pub institutions: Vec<RawInstitution<'a>>,
+    #[serde(deserialize_with = "null_default", borrow)]
+    pub countries: Vec<Option<Text<'a>>>,
     pub is_corresponding: Option<bool>,
     pub raw_author_name: Option<String>,
     #[serde(deserialize_with = "null_default")]
@@ -156,15 +204,18 @@ pub(crate) struct RawAuthorship {
 /// An institution object, inside a work or as a full entity record.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(crate) struct RawInstitution {
-    pub id: Option<String>,
+pub(crate) struct RawInstitution<'a> {
+    #[serde(borrow)]
+    pub id: Option<Text<'a>>,
     pub display_name: Option<String>,
-    pub ror: Option<String>,
-    pub country_code: Option<String>,
+    #[serde(borrow)]
+    pub ror: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub country_code: Option<Text<'a>>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
-    #[serde(deserialize_with = "null_default")]
-    pub lineage: Vec<Option<String>>,
+    #[serde(deserialize_with = "null_default", borrow)]
+    pub lineage: Vec<Option<Text<'a>>>,
 }
 
 /// Why a JSON value could not become a work.
@@ -195,11 +246,23 @@ fn non_empty(s: Option<String>) -> Option<String> {
     }
 }
 
-fn country(s: Option<String>) -> Option<String> {
-    non_empty(s).map(|mut c| {
-        c.make_ascii_uppercase();
-        c
-    })
+/// Trimmed and owned, or `None` when blank.
+fn non_empty_borrowed(s: Option<Text<'_>>) -> Option<String> {
+    let s = s?;
+    let trimmed = s.trim();
+    if trimmed.is_empty() {
+        None
+    } else if trimmed.len() == s.len() {
+        Some(s.into_owned())
+    } else {
+        Some(trimmed.to_string())
+    }
+}
+
+fn country(s: Option<Text<'_>>) -> Option<String> {
+    let s = s?;
+    let trimmed = s.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_ascii_uppercase())
 }
 
 fn named(raw: Option<RawNamed>) -> Option<Named> {
@@ -230,7 +293,7 @@ fn concept(raw: RawConcept) -> Option<Keyword> {
     })
 }
 
-impl RawInstitution {
+impl RawInstitution<'_> {
     /// `None` when the object has no usable id (it is then only a name, kept as a raw affiliation).
     pub(crate) fn into_ref(self) -> Option<InstitutionRef> {
         let id = self
@@ -270,11 +333,16 @@ impl RawInstitution {
     }
 }
 
-impl RawWork {
+impl RawWork<'_> {
     pub(crate) fn into_work(self) -> Result<Work, RecordError> {
-        let raw_id = non_empty(self.id).ok_or(RecordError::MissingId)?;
+        let raw_id = self
+            .id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or(RecordError::MissingId)?;
         let id =
-            WorkId::from_openalex(&raw_id).ok_or_else(|| RecordError::BadId(raw_id.clone()))?;
+            WorkId::from_openalex(raw_id).ok_or_else(|| RecordError::BadId(raw_id.to_string()))?;
         // The 2022 schema has only Crossref types in `type`; the current one has OpenAlex types in `type`
         // and Crossref types in `type_crossref`.
         let original_type = non_empty(self.work_type);
@@ -323,7 +391,7 @@ impl RawWork {
             source: Some(SourceKind::OpenAlex),
             source_key: format!("W{}", id.0),
             doi: self.doi.as_deref().and_then(normalize_doi),
-            title: non_empty(self.title).or(non_empty(self.display_name)),
+            title: non_empty(self.title).or_else(|| non_empty_borrowed(self.display_name)),
             publication_year: self.publication_year,
             publication_date: non_empty(self.publication_date),
             work_type,

@@ -24,6 +24,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -660,10 +661,21 @@ fn segments(store: Option<&Store>, run_dir: &Path, markers: &[DoneMarker]) -> Ve
 }
 
 fn writer_properties() -> WriterProperties {
-    WriterProperties::builder()
+    let mut builder = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(256 * 1024))
-        .build()
+        .set_max_row_group_row_count(Some(256 * 1024));
+    // Columns whose values are (nearly) all different: a dictionary only costs hashing every value.
+    for column in [
+        "source_key",
+        "doi",
+        "title",
+        "author_id",
+        "author_name",
+        "orcid",
+    ] {
+        builder = builder.set_column_dictionary_enabled(ColumnPath::from(column), false);
+    }
+    builder.build()
 }
 
 /// Writes a table that is not split by year as `<table>/part-0.parquet`.
