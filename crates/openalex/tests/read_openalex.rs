@@ -332,3 +332,25 @@ fn lines_longer_than_the_read_buffer_crlf_and_a_last_line_without_newline_are_re
         assert_eq!(got.rejects[0].raw, "not json");
     }
 }
+
+#[test]
+fn escaped_strings_read_the_same_as_plain_ones() {
+    // Ids, lineage and country codes are borrowed from the line when they have no escapes and copied
+    // when they do; both must give the same work.
+    let plain = r#"{"id":"https://openalex.org/W42","display_name":"Title","authorships":[{"countries":["gb"],"institutions":[{"id":"https://openalex.org/I7","country_code":"gb","lineage":["https://openalex.org/I7","https://openalex.org/I9"]}]}]}"#;
+    let escaped = r#"{"id":"https:\/\/openalex.org\/W42","display_name":"Tit\u006ce","authorships":[{"countries":["\u0067b"],"institutions":[{"id":"https:\/\/openalex.org\/I7","country_code":"g\u0062","lineage":["https:\/\/openalex.org\/I7","https:\/\/openalex.org\/I9"]}]}]}"#;
+    for line in [plain, escaped] {
+        let work = tandem_openalex::parse_work_str(line).expect("valid work");
+        assert_eq!(work.id, WorkId(42));
+        assert_eq!(work.title.as_deref(), Some("Title"));
+        let authorship = &work.authorships[0];
+        assert_eq!(authorship.countries, ["GB"]);
+        let institution = &authorship.institutions[0];
+        assert_eq!(institution.country_code.as_deref(), Some("GB"));
+        assert_eq!(
+            institution.lineage,
+            [InstitutionId(7), InstitutionId(9)],
+            "{line}"
+        );
+    }
+}
