@@ -390,7 +390,10 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             // "Heinrich Heine University Düsseldorf" is often written without its city.
             let base = variants.last().map(|v| v.0).unwrap_or(trimmed);
             let base_tokens = tokenize(base);
-            for city in &org.cities {
+            // A company's branch without its city is the company ("Microsoft Research Montréal",
+            // "Information Technology (Shanghai) Co Ltd").
+            let company = org.types.iter().any(|t| t.eq_ignore_ascii_case("company"));
+            for city in org.cities.iter().filter(|_| !company) {
                 // Compared word by word, so "St. Louis" ends "Washington University in St. Louis"
                 // whose city ROR writes "St Louis".
                 let city_tokens = tokenize(city);
@@ -405,23 +408,17 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                     continue;
                 }
                 let cut = base_tokens[base_tokens.len() - n].start;
-                {
-                    let without = &base[..cut];
-                    let mut without = without.trim_end_matches([' ', ',', '-', '–']);
-                    // "Adam Mickiewicz University in Poznań" is "Adam Mickiewicz University".
-                    for preposition in [" in", " at"] {
-                        without = without.strip_suffix(preposition).unwrap_or(without);
-                    }
-                    // Not "People's Hospital of" from "People's Hospital of Rizhao".
-                    let ends_open = without.split_whitespace().last().is_none_or(is_stop_word);
-                    // A company's branch without its city is the company ("Microsoft Research
-                    // Montréal", "Information Technology (Shanghai) Co Ltd").
-                    let company = org.types.iter().any(|t| t.eq_ignore_ascii_case("company"));
-                    // One word left ("Polytechnique" of "Polytechnique Montréal") names no one.
-                    let one_word = tokenize(without).len() < 2;
-                    if !ends_open && !company && !one_word {
-                        variants.push((without, NameForm::WithoutQualifier));
-                    }
+                let mut without = base[..cut].trim_end_matches([' ', ',', '-', '–']);
+                // "Adam Mickiewicz University in Poznań" is "Adam Mickiewicz University".
+                for preposition in [" in", " at"] {
+                    without = without.strip_suffix(preposition).unwrap_or(without);
+                }
+                // Not "People's Hospital of" from "People's Hospital of Rizhao".
+                let ends_open = without.split_whitespace().last().is_none_or(is_stop_word);
+                // One word left ("Polytechnique" of "Polytechnique Montréal") names no one.
+                let one_word = tokenize(without).len() < 2;
+                if !ends_open && !one_word {
+                    variants.push((without, NameForm::WithoutQualifier));
                 }
             }
             // German names are also written with "ue" for "ü" ("Wuerzburg").

@@ -685,14 +685,7 @@ impl<'r> AffiliationMatcher<'r> {
                     && self.is_proper_name(part, span.first_token - 1)
                     && !(code.is_some()
                         && group.len() == 1
-                        && !is_dash(
-                            input
-                                .get(
-                                    part.start + part.tokens[span.first_token - 1].end
-                                        ..part.start + part.tokens[span.first_token].start,
-                                )
-                                .unwrap_or_default(),
-                        )
+                        && !is_dash(gap_before(input, part, span.first_token))
                         && self.city_in_outside(
                             group[0].org,
                             all_tokens,
@@ -1282,9 +1275,7 @@ fn continues_to_the_left(input: &str, part: &Part, first: usize) -> bool {
     let before_is_unit = UNIT_WORDS.contains(&before) || before.bytes().all(|b| b.is_ascii_digit());
     // "Emergency Medicine at The University of Chicago", "College of Medicine of the University of
     // Cincinnati": a preposition starts a new name.
-    let gap = input
-        .get(part.start + part.tokens[first - 1].end..part.start + part.tokens[first].start)
-        .unwrap_or_default();
+    let gap = gap_before(input, part, first);
     let preposition = gap.split(|c: char| !c.is_alphabetic()).any(|w| {
         matches!(
             w.to_lowercase().as_str(),
@@ -1293,6 +1284,13 @@ fn continues_to_the_left(input: &str, part: &Part, first: usize) -> bool {
     }) || gap.contains('&');
     let hyphen_then_own_name = is_dash(gap) && opens_with_body_of(input, part, first);
     opens_generic && !before_is_unit && !preposition && !hyphen_then_own_name
+}
+
+/// What the input has between the word at `token` and the word before it.
+fn gap_before<'s>(input: &'s str, part: &Part, token: usize) -> &'s str {
+    input
+        .get(part.start + part.tokens[token - 1].end..part.start + part.tokens[token].start)
+        .unwrap_or_default()
 }
 
 /// True for a hyphen or a dash between two words, spaces allowed.
@@ -1388,9 +1386,7 @@ fn proper_name_before(input: &str, part: &Part, first: usize) -> bool {
         return false;
     }
     let before = &part.tokens[first - 1];
-    let gap = input
-        .get(part.start + before.end..part.start + part.tokens[first].start)
-        .unwrap_or_default();
+    let gap = gap_before(input, part, first);
     if !(gap.trim().is_empty() || matches!(gap, "-" | "–" | "‐")) {
         return false;
     }
