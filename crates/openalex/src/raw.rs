@@ -55,9 +55,9 @@ impl std::ops::Deref for Text<'_> {
     }
 }
 
-impl Text<'_> {
-    fn into_owned(self) -> String {
-        self.0.into_owned()
+impl From<Text<'_>> for String {
+    fn from(text: Text<'_>) -> String {
+        text.0.into_owned()
     }
 }
 
@@ -233,27 +233,15 @@ pub enum RecordError {
     BadId(String),
 }
 
-/// Trimmed, or `None` when blank. Reuses the string when there is nothing to trim (the common case).
-fn non_empty(s: Option<String>) -> Option<String> {
+/// Trimmed and owned, or `None` when blank. An owned string with nothing to trim (the common case) is
+/// reused; a borrowed one is copied once.
+fn non_empty<S: std::ops::Deref<Target = str> + Into<String>>(s: Option<S>) -> Option<String> {
     let s = s?;
     let trimmed = s.trim();
     if trimmed.is_empty() {
         None
     } else if trimmed.len() == s.len() {
-        Some(s)
-    } else {
-        Some(trimmed.to_string())
-    }
-}
-
-/// Trimmed and owned, or `None` when blank.
-fn non_empty_borrowed(s: Option<Text<'_>>) -> Option<String> {
-    let s = s?;
-    let trimmed = s.trim();
-    if trimmed.is_empty() {
-        None
-    } else if trimmed.len() == s.len() {
-        Some(s.into_owned())
+        Some(s.into())
     } else {
         Some(trimmed.to_string())
     }
@@ -391,7 +379,7 @@ impl RawWork<'_> {
             source: Some(SourceKind::OpenAlex),
             source_key: format!("W{}", id.0),
             doi: self.doi.as_deref().and_then(normalize_doi),
-            title: non_empty(self.title).or_else(|| non_empty_borrowed(self.display_name)),
+            title: non_empty(self.title).or_else(|| non_empty(self.display_name)),
             publication_year: self.publication_year,
             publication_date: non_empty(self.publication_date),
             work_type,
