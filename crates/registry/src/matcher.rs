@@ -666,6 +666,7 @@ impl<'r> AffiliationMatcher<'r> {
             {
                 continue;
             }
+            let outside = global_range(parts, &span);
             if kind == MatchKind::InsidePart {
                 let part = &parts[span.first_part];
                 // Generic words alone are only a name as a whole part.
@@ -673,7 +674,10 @@ impl<'r> AffiliationMatcher<'r> {
                 if words.iter().all(|t| GENERIC.contains(t.text.as_str())) {
                     continue;
                 }
-                if code.is_none() && continues_to_the_left(input, part, span.first_token) {
+                if code.is_none()
+                    && continues_to_the_left(input, part, span.first_token)
+                    && !self.subject_before(part, span.first_token, &group, all_tokens, outside)
+                {
                     continue;
                 }
                 // "Aligarh Muslim University", "Fred Hutchinson Cancer Research Center": a part that
@@ -713,7 +717,6 @@ impl<'r> AffiliationMatcher<'r> {
             }
             // The city must be named outside the match: "Newcastle University" does not name the
             // city of the University of Newcastle (Australia), nor "Saint Louis University" St. Louis.
-            let outside = global_range(parts, &span);
             let city_agrees = |c: &Candidate| self.city_in_outside(c.org, all_tokens, outside);
             if group.len() > 1 {
                 let in_city: Vec<&Candidate> =
@@ -1096,6 +1099,29 @@ impl<'r> AffiliationMatcher<'r> {
             || self.registry.word_frequency(id) < 15
             || self.registry.is_city(hash_ids(&[id]))
             || tandem_countries::country_code_for_name(&part.tokens[token].text).is_some()
+    }
+
+    /// True when the common words before a name that opens with a generic word ("Department of
+    /// Medicine University of Toronto Toronto Ontario") are a unit's subject, not the start of a
+    /// longer name: the part opens with a unit word, or the string names the organisation's city
+    /// apart from the name; and no word before is a proper name or a body's.
+    fn subject_before(
+        &self,
+        part: &Part,
+        first: usize,
+        group: &[&Candidate],
+        tokens: &[&str],
+        outside: (usize, usize),
+    ) -> bool {
+        first > 0
+            && !self.is_proper_name(part, first - 1)
+            && !part.tokens[..first]
+                .iter()
+                .any(|t| BODY_WORDS.contains(&t.text.as_str()))
+            && (UNIT_NAME_WORDS.contains(&part.tokens[0].text.as_str())
+                || group
+                    .iter()
+                    .any(|c| self.city_in_outside(c.org, tokens, outside)))
     }
 
     /// True when one of the organisation's cities appears, as whole words, among the string's tokens

@@ -745,3 +745,19 @@ fn a_name_after_other_words_counts_when_its_city_and_country_are_named_apart() {
         .is_empty()
     );
 }
+
+#[test]
+fn common_words_after_a_unit_word_are_its_subject_not_part_of_the_name() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "Department of Nutrition University of Basel"),
+        ["University of Basel"]
+    );
+    // Or the organisation's city, named after it, places it.
+    assert_eq!(
+        matched(&r, "Human Nutrition University of Miami Coral Gables Florida"),
+        ["University of Miami"]
+    );
+    // A proper name before it may still start a longer name.
+    assert!(matched(&r, "Department of Nutrition Sanofi University of Basel").is_empty());
+}
