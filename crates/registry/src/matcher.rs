@@ -584,7 +584,16 @@ impl<'r> AffiliationMatcher<'r> {
         all_tokens: &[&str],
         result: &mut MatchResult,
     ) -> Vec<Accepted> {
-        candidates.sort_by_key(|c| (c.span, kind_rank(c.kind)));
+        for c in &mut candidates {
+            if c.form == NameForm::WithoutQualifier
+                && !self.city_in(c.org, all_tokens)
+                && let Some(parent) = self.parent_named_by(c.org, &span_words(parts, &c.span))
+            {
+                c.org = parent;
+            }
+        }
+        candidates.sort_by_key(|c| (c.span, kind_rank(c.kind), c.org));
+        candidates.dedup_by(|a, b| a.span == b.span && a.kind == b.kind && a.org == b.org);
         let mut accepted = Vec::new();
         let mut i = 0;
         while i < candidates.len() {
@@ -745,19 +754,7 @@ impl<'r> AffiliationMatcher<'r> {
             }
             if group.len() > 1 {
                 // An alias shared by namesakes: the one whose display name has the matched words.
-                let words: Vec<&str> = parts[span.first_part..=span.last_part]
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, p)| {
-                        let from = if i == 0 { span.first_token } else { 0 };
-                        let to = if span.first_part + i == span.last_part {
-                            span.end_token
-                        } else {
-                            p.tokens.len()
-                        };
-                        p.tokens[from..to].iter().map(|t| t.text.as_str())
-                    })
-                    .collect();
+                let words = span_words(parts, &span);
                 let shared = |c: &Candidate| {
                     tokenize(&self.registry.org(c.org).display_name)
                         .iter()
@@ -1134,6 +1131,36 @@ impl<'r> AffiliationMatcher<'r> {
                         && w.iter().zip(city).all(|(a, b)| *a == b.as_str())
                 })
         })
+    }
+
+    /// The parent a branch's name without its city stands for, when the string does not name the
+    /// branch's city: the parent whose name and acronym are those words ("German Cancer Research
+    /// Center (DKFZ)" of "German Cancer Research Center (DKFZ) Dresden").
+    fn parent_named_by(&self, org: u32, words: &[&str]) -> Option<u32> {
+        self.registry
+            .org(org)
+            .parents()
+            .filter_map(|r| self.registry.index_of(r))
+            .find(|&p| {
+                let parent = self.registry.org(p);
+                let acronyms: Vec<String> = parent
+                    .names
+                    .iter()
+                    .filter(|n| n.kinds.contains(&NameKind::Acronym))
+                    .flat_map(|n| tokenize(&n.value))
+                    .map(|t| t.text)
+                    .collect();
+                parent
+                    .names
+                    .iter()
+                    .filter(|n| !n.kinds.contains(&NameKind::Acronym))
+                    .any(|n| {
+                        let name = tokenize(&n.value);
+                        words.len() == name.len() + 1
+                            && name.iter().zip(words).all(|(a, b)| a.text == *b)
+                            && acronyms.iter().any(|a| a == words[name.len()])
+                    })
+            })
     }
 
     /// True when one of the organisation's cities appears, as whole words, among the string's tokens.
@@ -1621,6 +1648,23 @@ fn same_region(org_country: Option<&str>, code: &str) -> bool {
 /// A university system ("University of California System"): ROR's display names say so.
 fn is_system(org: &Organization) -> bool {
     org.children().next().is_some() && org.display_name.split_whitespace().any(|w| w == "System")
+}
+
+/// The words a span covers, across its parts.
+fn span_words<'p>(parts: &'p [Part], span: &Span) -> Vec<&'p str> {
+    parts[span.first_part..=span.last_part]
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            let from = if i == 0 { span.first_token } else { 0 };
+            let to = if span.first_part + i == span.last_part {
+                span.end_token
+            } else {
+                p.tokens.len()
+            };
+            p.tokens[from..to].iter().map(|t| t.text.as_str())
+        })
+        .collect()
 }
 
 fn kind_rank(kind: MatchKind) -> u8 {

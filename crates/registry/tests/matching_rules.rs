@@ -287,6 +287,24 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "0000gcrc1",
+        "Global Cancer Research Centre",
+        &[],
+        "Heidelberg",
+        "DE",
+        "facility",
+        &[("child", "0000gcrc2")],
+    ),
+    (
+        "0000gcrc2",
+        "Global Cancer Research Centre (GCRC) Dresden",
+        &[],
+        "Dresden",
+        "DE",
+        "facility",
+        &[("parent", "0000gcrc1")],
+    ),
+    (
         "0000pharm",
         "Department of Pharmaceuticals",
         &[],
@@ -760,4 +778,20 @@ fn common_words_after_a_unit_word_are_its_subject_not_part_of_the_name() {
     );
     // A proper name before it may still start a longer name.
     assert!(matched(&r, "Department of Nutrition Sanofi University of Basel").is_empty());
+}
+
+#[test]
+fn a_branch_name_without_its_city_is_the_parent_it_is_named_after() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "Division of Immunology, Global Cancer Research Centre (GCRC), 69120 Heidelberg, Germany"
+        ),
+        ["Global Cancer Research Centre"]
+    );
+    assert_eq!(
+        matched(&r, "Global Cancer Research Centre (GCRC), Dresden, Germany"),
+        ["Global Cancer Research Centre (GCRC) Dresden"]
+    );
 }
