@@ -1424,6 +1424,23 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize) -> bool 
         {
             return true;
         }
+        // "Technical University of Wrocław", "Open University in Wales": an adjective before a name
+        // that opens with a body word makes another body.
+        let adjective = input
+            .get(part.start + before.start..part.start + before.end)
+            .map(str::to_lowercase)
+            .is_some_and(|w| {
+                w.chars().count() >= 4
+                    && (w.ends_with("al")
+                        || w.ends_with("ic")
+                        || matches!(w.as_str(), "open" | "free"))
+            });
+        if adjective
+            && gap(before, &part.tokens[first]).trim().is_empty()
+            && BODY_WORDS.contains(&part.tokens[first].text.as_str())
+        {
+            return true;
+        }
     }
     false
 }

@@ -773,7 +773,10 @@ fn common_words_after_a_unit_word_are_its_subject_not_part_of_the_name() {
     );
     // Or the organisation's city, named after it, places it.
     assert_eq!(
-        matched(&r, "Human Nutrition University of Miami Coral Gables Florida"),
+        matched(
+            &r,
+            "Human Nutrition University of Miami Coral Gables Florida"
+        ),
         ["University of Miami"]
     );
     // A proper name before it may still start a longer name.
@@ -793,5 +796,25 @@ fn a_branch_name_without_its_city_is_the_parent_it_is_named_after() {
     assert_eq!(
         matched(&r, "Global Cancer Research Centre (GCRC), Dresden, Germany"),
         ["Global Cancer Research Centre (GCRC) Dresden"]
+    );
+}
+
+#[test]
+fn an_adjective_before_a_body_word_makes_another_body() {
+    let r = registry();
+    assert!(
+        matched(
+            &r,
+            "Institute of Physics, Technical University of Basel, Basel, Switzerland"
+        )
+        .is_empty()
+    );
+    assert!(matched(&r, "Staff Tutor, Open University of Basel, Basel").is_empty());
+    assert_eq!(
+        matched(
+            &r,
+            "Institute of Physics, University of Basel, Basel, Switzerland"
+        ),
+        ["University of Basel"]
     );
 }
