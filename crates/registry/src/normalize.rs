@@ -364,6 +364,9 @@ pub fn tokenize(s: &str) -> Vec<Token> {
         } else if matches!(c, '\'' | '’' | '`' | 'ʼ') && !word.is_empty() {
             // "King's" reads as "kings"
         } else if !word.is_empty() {
+            if university_initial(s, start, end) {
+                word = "univ".to_string();
+            }
             push_token(&mut tokens, std::mem::take(&mut word), start, end);
         }
     }
@@ -371,6 +374,22 @@ pub fn tokenize(s: &str) -> Vec<Token> {
         push_token(&mut tokens, word, start, end);
     }
     tokens
+}
+
+/// "U." for University ("U. of Rochester", "Ghent U."), not the initial of "U. S." or "U.K.".
+fn university_initial(s: &str, start: usize, end: usize) -> bool {
+    if &s[start..end] != "U" || !s[end..].starts_with('.') {
+        return false;
+    }
+    let mut after = s[end + 1..].chars();
+    match after.next() {
+        None => true,
+        Some(c) if c.is_whitespace() => {
+            let mut rest = after.skip_while(|c| c.is_whitespace());
+            !(rest.next().is_some_and(char::is_uppercase) && rest.next() == Some('.'))
+        }
+        _ => false,
+    }
 }
 
 fn push_token(tokens: &mut Vec<Token>, word: String, start: usize, end: usize) {
@@ -534,6 +553,18 @@ mod tests {
             name_key("Anatomy &amp; Neurobiology"),
             name_key("Anatomy & Neurobiology")
         );
+    }
+
+    #[test]
+    fn u_with_a_full_stop_is_university_unless_an_initial() {
+        assert_eq!(
+            name_key("U. of Rochester"),
+            name_key("University of Rochester")
+        );
+        assert_eq!(name_key("Ghent U."), name_key("Ghent University"));
+        assert_eq!(name_key("U. S. Geol. Surv."), "u s geol surv");
+        assert_eq!(name_key("U.K. Met Office"), "u k met office");
+        assert_eq!(name_key("Unit U, Oxford"), "unit u oxford");
     }
 
     #[test]
