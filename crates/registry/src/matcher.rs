@@ -448,67 +448,76 @@ impl<'r> AffiliationMatcher<'r> {
                     push(entries, kind, span, last - first, s, e);
                 }
             }
-            // "Basel University" for "University of Basel": a whole part that is a place and
-            // "University", and no name as written, is read the other way round, but only for a
-            // university in that place ("Washington University" is not the University of Washington).
-            // "University of Kyoto" for "Kyoto University" likewise.
+            // "Basel University" for "University of Basel", "Heidelberg University Hospital" for
+            // "University Hospital Heidelberg": a whole part that is a place and words that say what
+            // kind of body, and no name as written, is read the other way round, but only for a body
+            // in that place ("Washington University" is not the University of Washington). "University
+            // of Kyoto" for "Kyoto University" likewise.
             let core = &part.ids[part.core.0..part.core.1];
-            let univ_last = part.tokens[part.core.1 - 1].text == "univ";
-            let univ_first = part.tokens[part.core.0].text == "univ";
+            let core_tokens = &part.tokens[part.core.0..part.core.1];
+            let is_kind = |tokens: &[Token]| {
+                tokens.iter().all(|t| GENERIC.contains(t.text.as_str()))
+                    && tokens.iter().any(|t| BODY_WORDS.contains(&t.text.as_str()))
+            };
             if (2..=4).contains(&core.len())
                 && !core.contains(&UNKNOWN)
-                && (univ_last || univ_first)
                 && self.registry.names_for(hash_ids(core)).is_empty()
             {
-                let mut swapped = Vec::with_capacity(core.len());
-                let place = if univ_last {
-                    swapped.push(core[core.len() - 1]);
-                    swapped.extend_from_slice(&core[..core.len() - 1]);
-                    &part.tokens[part.core.0..part.core.1 - 1]
-                } else {
-                    swapped.extend_from_slice(&core[1..]);
-                    swapped.push(core[0]);
-                    &part.tokens[part.core.0 + 1..part.core.1]
-                };
-                // Only a name one organisation has (in the country, when the address names one):
-                // the reading is a guess.
-                let named: Vec<&NameEntry> = self
-                    .registry
-                    .names_for(hash_ids(&swapped))
-                    .iter()
-                    .filter(|e| {
-                        country.is_none_or(|code| {
-                            same_region(self.registry.org(e.org).country_code.as_deref(), code)
-                        })
-                    })
-                    .collect();
-                let entries: Vec<NameEntry> = named
-                    .iter()
-                    .copied()
-                    .filter(|_| named.len() == 1)
-                    .filter(|e| {
-                        self.registry.city_keys(e.org).iter().any(|city| {
-                            city.len() == place.len()
-                                && city.iter().zip(place).all(|(c, t)| *c == t.text)
-                        })
-                    })
-                    .map(|e| NameEntry {
-                        kind: NameKind::Alias,
-                        ..*e
-                    })
-                    .collect();
-                if !entries.is_empty() {
-                    let span = Span {
-                        first_part: pi,
-                        first_token: part.core.0,
-                        last_part: pi,
-                        end_token: part.core.1,
+                for split in 1..core.len() {
+                    let (left, right) = core_tokens.split_at(split);
+                    let place = if is_kind(right) && !is_kind(left) {
+                        left
+                    } else if is_kind(left) && !is_kind(right) {
+                        right
+                    } else {
+                        continue;
                     };
-                    let (s, e) = (
-                        part.start + part.tokens[part.core.0].start,
-                        part.start + part.tokens[part.core.1 - 1].end,
-                    );
-                    push(&entries, MatchKind::WholePart, span, core.len(), s, e);
+                    let swapped: Vec<u32> = core[split..]
+                        .iter()
+                        .chain(&core[..split])
+                        .copied()
+                        .collect();
+                    // Only a name one organisation has (in the country, when the address names
+                    // one): the reading is a guess.
+                    let named: Vec<&NameEntry> = self
+                        .registry
+                        .names_for(hash_ids(&swapped))
+                        .iter()
+                        .filter(|e| {
+                            country.is_none_or(|code| {
+                                same_region(self.registry.org(e.org).country_code.as_deref(), code)
+                            })
+                        })
+                        .collect();
+                    let entries: Vec<NameEntry> = named
+                        .iter()
+                        .copied()
+                        .filter(|_| named.len() == 1)
+                        .filter(|e| {
+                            self.registry.city_keys(e.org).iter().any(|city| {
+                                city.len() == place.len()
+                                    && city.iter().zip(place).all(|(c, t)| *c == t.text)
+                            })
+                        })
+                        .map(|e| NameEntry {
+                            kind: NameKind::Alias,
+                            ..*e
+                        })
+                        .collect();
+                    if !entries.is_empty() {
+                        let span = Span {
+                            first_part: pi,
+                            first_token: part.core.0,
+                            last_part: pi,
+                            end_token: part.core.1,
+                        };
+                        let (s, e) = (
+                            part.start + part.tokens[part.core.0].start,
+                            part.start + part.tokens[part.core.1 - 1].end,
+                        );
+                        push(&entries, MatchKind::WholePart, span, core.len(), s, e);
+                        break;
+                    }
                 }
             }
             // Two or three adjacent whole parts.

@@ -287,6 +287,15 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "04k51q396",
+        "University Hospital of Basel",
+        &[],
+        "Basel",
+        "CH",
+        "healthcare",
+        &[],
+    ),
+    (
         "0000gcrc1",
         "Global Cancer Research Centre",
         &[],
@@ -817,4 +826,15 @@ fn an_adjective_before_a_body_word_makes_another_body() {
         ),
         ["University of Basel"]
     );
+}
+
+#[test]
+fn place_university_hospital_reads_as_university_hospital_of_place_in_that_place() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "Department of Neurology, Basel University Hospital"),
+        ["University Hospital of Basel"]
+    );
+    // Only in that place: Chiba is not where this University Hospital is.
+    assert!(matched(&r, "Department of Neurology, Chiba University Hospital").is_empty());
 }
