@@ -722,7 +722,13 @@ impl<'r> AffiliationMatcher<'r> {
                 }
                 // "University of Miami Hospital", "University of Missouri-Kansas City", "Southeast
                 // Missouri State University": the words around the name make it another's.
-                if extends_the_name(input, part, span.first_token, span.end_token) {
+                let next = span.end_token;
+                let proper_next = next < part.tokens.len()
+                    && (self.is_proper_name(part, next)
+                        || part.ids.get(next..next + 2).is_some_and(|pair| {
+                            !pair.contains(&UNKNOWN) && self.registry.is_city(hash_ids(pair))
+                        }));
+                if extends_the_name(input, part, span.first_token, span.end_token, proper_next) {
                     continue;
                 }
                 // "Department of Pharmaceutical Technology" is not the "Department of
@@ -1401,7 +1407,7 @@ fn opens_with_body_of(input: &str, part: &Part, first: usize) -> bool {
 /// of another kind ("... University Hospital", "... Health Sciences Center"), or a compass word,
 /// "Saint" or "Mount" comes just before it ("Southeast Missouri State University", "St Andrews
 /// University" is not "Andrews University").
-fn extends_the_name(input: &str, part: &Part, first: usize, end: usize) -> bool {
+fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_next: bool) -> bool {
     let gap = |a: &Token, b: &Token| {
         input
             .get(part.start + a.end..part.start + b.start)
@@ -1413,9 +1419,12 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize) -> bool 
         let acronym_next = input
             .get(part.start + next.start..part.start + next.end)
             .is_some_and(|w| w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase()));
+        // Nor is a subject ("Deakin University-Psychology"): only a proper name ("University of
+        // Missouri-Kansas City") makes the name longer.
         if matches!(between, "-" | "–" | "‐")
             && next.text.bytes().any(|b| b.is_ascii_alphabetic())
             && !acronym_next
+            && proper_next
         {
             return true;
         }

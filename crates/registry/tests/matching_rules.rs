@@ -751,6 +751,11 @@ fn a_label_joined_by_a_hyphen_to_a_university_of_name_is_beside_it() {
         ["University of Otago"]
     );
     assert!(matched(&r, "University of Missouri-Kansas City, USA").is_empty());
+    // A subject after the hyphen is the unit, not more of the name.
+    assert_eq!(
+        matched(&r, "University of Otago-Nutrition, Dunedin, New Zealand"),
+        ["University of Otago"]
+    );
 }
 
 #[test]
