@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use table::COUNTRIES;
 use variants::{
     AUSTRALIAN_STATES, CANADIAN_PROVINCES, COUNTRY_VARIANTS, GEORGIA_US_SIGNALS, HONG_KONG_PLACES,
-    MACAO_PLACES, US_STATES,
+    MACAO_PLACES, US_STATES, WESTERN_AUSTRALIA_PLACES,
 };
 
 /// The English short name of an ISO 3166-1 alpha-2 code ("US" → "United States"). Case-insensitive.
@@ -267,6 +267,14 @@ fn refine(code: &'static str, segment: &str, whole: &str, normalized: &[String])
     if code == "GE" && segment == "georgia" {
         let us = GEORGIA_US_SIGNALS.iter().any(|p| contains_phrase(whole, p));
         return if us { "US" } else { "GE" };
+    }
+    if code == "US"
+        && segment == "wa"
+        && WESTERN_AUSTRALIA_PLACES
+            .iter()
+            .any(|p| contains_phrase(whole, p))
+    {
+        return "AU";
     }
     if code == "CN" {
         let names_place = |places: &[&str]| {

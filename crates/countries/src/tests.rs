@@ -171,6 +171,12 @@ fn tricky_addresses() {
             Some("US"),
         ),
         ("Jersey City Medical Center", None),
+        ("Royal Perth Hospital, Perth, WA.", Some("AU")),
+        (
+            "School of Physics, University of Western Australia, Crawley, WA",
+            Some("AU"),
+        ),
+        ("Fred Hutchinson Cancer Center, Seattle, WA", Some("US")),
         ("Jersey General Hospital, St Helier, Jersey", Some("JE")),
         ("Khalifa Univ, Abu Dhabi, U Arab Emirates", Some("AE")),
         ("Seoul Natl Univ, Seoul 08826, South Korea", Some("KR")),

@@ -398,6 +398,31 @@ pub(crate) static GEORGIA_US_SIGNALS: &[&str] = &[
     "mercer university",
 ];
 
+/// Places in Western Australia: "WA" after one of them is that state, not Washington ("Royal Perth
+/// Hospital, Perth, WA").
+pub(crate) static WESTERN_AUSTRALIA_PLACES: &[&str] = &[
+    "perth",
+    "crawley",
+    "nedlands",
+    "fremantle",
+    "joondalup",
+    "murdoch",
+    "bentley",
+    "subiaco",
+    "shenton park",
+    "bunbury",
+    "geraldton",
+    "kalgoorlie",
+    "broome",
+    "mandurah",
+    "rockingham",
+    "karratha",
+    "port hedland",
+    "mount lawley",
+    "floreat",
+    "claremont",
+];
+
 /// Parts of Hong Kong and Macao that Web of Science follows with "Peoples R China".
 pub(crate) static HONG_KONG_PLACES: &[&str] = &[
     "hong kong",
