@@ -14,7 +14,7 @@ use crate::normalize::{GENERIC, is_stop_word, name_key, tokenize};
 use crate::organization::{NameKind, Organization, Status};
 
 /// Bumped whenever the file layout changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -420,6 +420,19 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 if !ends_open && !one_word {
                     variants.push((without, NameForm::WithoutQualifier));
                 }
+            }
+            // "VSB - Technical University of Ostrava", "ICAR – Central Institute for Research on
+            // Cotton Technology": the name after a leading acronym and a dash is written alone too,
+            // when it has two words or more ("IISER - Kolkata" is not "Kolkata").
+            if let Some((head, rest)) = trimmed
+                .split_once(" - ")
+                .or_else(|| trimmed.split_once(" – "))
+                && head.chars().count() >= 2
+                && head.chars().all(|c| c.is_alphanumeric())
+                && head.chars().filter(|c| c.is_uppercase()).count() >= 2
+                && tokenize(rest).len() >= 2
+            {
+                variants.push((rest.trim(), NameForm::WithoutQualifier));
             }
             // German names are also written with "ue" for "ü" ("Wuerzburg").
             let transliterated: Vec<(String, NameForm)> = variants

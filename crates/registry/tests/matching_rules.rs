@@ -296,6 +296,24 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "05x8mcb75",
+        "VSB - Technical University of Ostrava",
+        &[],
+        "Ostrava",
+        "CZ",
+        "education",
+        &[],
+    ),
+    (
+        "0000iiser",
+        "IISER - Navi Mumbai",
+        &[],
+        "Navi Mumbai",
+        "IN",
+        "education",
+        &[],
+    ),
+    (
         "0000gcrc1",
         "Global Cancer Research Centre",
         &[],
@@ -842,4 +860,15 @@ fn place_university_hospital_reads_as_university_hospital_of_place_in_that_place
     );
     // Only in that place: Chiba is not where this University Hospital is.
     assert!(matched(&r, "Department of Neurology, Chiba University Hospital").is_empty());
+}
+
+#[test]
+fn a_name_after_a_leading_acronym_and_a_dash_is_a_name_alone() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "Faculty of Mining, Technical University of Ostrava"),
+        ["VSB - Technical University of Ostrava"]
+    );
+    // Not when what follows the dash is only the place.
+    assert!(matched(&r, "Department of Physics, Navi Mumbai, Maharashtra, India").is_empty());
 }
