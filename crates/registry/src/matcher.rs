@@ -1526,9 +1526,10 @@ fn continues_to_the_right(input: &str, part: &Part, end: usize) -> bool {
     })
 }
 
-/// `s` with its HTML entities replaced by the characters they stand for, padded to the same length:
-/// apostrophes with more apostrophes (which words ignore: "Xi&#x2019;an" reads "Xian"), anything
-/// else with spaces. Unknown entities stay.
+/// `s` with its HTML entities replaced by the characters they stand for, padded to the same length
+/// with apostrophes, which words ignore: "Aut&#x00F2;noma" reads "Autònoma", "Xi&#x2019;an" "Xian",
+/// and "Health &amp; Science" keeps one space on each side (two spaces would split the part).
+/// Unknown entities stay.
 fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('&') {
         return std::borrow::Cow::Borrowed(s);
@@ -1562,12 +1563,13 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
         });
         match decoded {
             Some((c, len)) => {
-                if matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`') {
-                    out.extend(std::iter::repeat_n('\'', len));
+                let c = if matches!(c, '’' | '‘' | 'ʼ' | '`') {
+                    '\''
                 } else {
-                    out.push(c);
-                    out.extend(std::iter::repeat_n(' ', len - c.len_utf8()));
-                }
+                    c
+                };
+                out.push(c);
+                out.extend(std::iter::repeat_n('\'', len - c.len_utf8()));
                 rest = &rest[len..];
             }
             None => {

@@ -695,6 +695,18 @@ fn html_entities_read_as_their_characters() {
     );
     assert_eq!(result.input, input);
     assert_eq!(result.country, Some("CN"));
+    // An entity inside a word or between words splits nothing.
+    assert_eq!(
+        matched(&r, "Faculty of Law, Universit&#x00E4;t Basel"),
+        ["University of Basel"]
+    );
+    assert_eq!(
+        matched(
+            &r,
+            "Human Nutrition &amp; Dietetics Chiba University Chiba Japan"
+        ),
+        ["Chiba University"]
+    );
 }
 
 #[test]
