@@ -11,10 +11,10 @@ use tandem_model::{Institution, InstitutionId, normalize_ror};
 
 use crate::RegistryError;
 use crate::normalize::{GENERIC, is_stop_word, name_key, tokenize};
-use crate::organization::{NameKind, Organization, Status};
+use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -58,6 +58,9 @@ pub(crate) enum NameForm {
     /// Without a trailing "(Country)": "Pfizer (United States)" is "Pfizer" only where the string names
     /// that country, because ROR has a Pfizer for many countries.
     WithoutCountry(CountryCode),
+    /// The name of a withdrawn record, indexed for its one successor ("Harvard Medical School" for
+    /// Harvard University): counted only when the string names nothing else.
+    OfWithdrawn,
 }
 
 /// An ISO 3166-1 alpha-2 code in two bytes.
@@ -361,12 +364,32 @@ impl Registry {
 /// made only of generic words and names that are just a country.
 fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
     let mut keys = Vec::with_capacity(orgs.len() * 4);
+    let index_of: FxHashMap<&str, u32> = orgs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.ror.as_str(), i as u32))
+        .collect();
     for (i, org) in orgs.iter().enumerate() {
+        // A withdrawn record's names ("Harvard Medical School", folded into Harvard University) are
+        // its one successor's weakest aliases; without a successor they name no one.
+        let mut target = i as u32;
         if org.status == Status::Withdrawn {
-            continue;
+            let successors: Vec<u32> = org
+                .relationships
+                .iter()
+                .filter(|r| r.kind == RelationKind::Successor)
+                .filter_map(|r| index_of.get(r.ror.as_str()).copied())
+                .filter(|&j| orgs[j as usize].status != Status::Withdrawn)
+                .collect();
+            match successors[..] {
+                [successor] => target = successor,
+                _ => continue,
+            }
         }
         for name in &org.names {
-            let kind = if name.kinds.contains(&NameKind::Display) {
+            let kind = if target != i as u32 {
+                NameKind::Alias
+            } else if name.kinds.contains(&NameKind::Display) {
                 NameKind::Display
             } else if name.kinds.contains(&NameKind::Label) {
                 NameKind::Label
@@ -480,7 +503,12 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 {
                     continue;
                 }
-                keys.push((key, i as u32, kind, form));
+                let form = match (target == i as u32, form) {
+                    (true, form) => form,
+                    (false, NameForm::Full) => NameForm::OfWithdrawn,
+                    (false, _) => continue,
+                };
+                keys.push((key, target, kind, form));
             }
         }
     }

@@ -943,6 +943,14 @@ impl<'r> AffiliationMatcher<'r> {
         if accepted.is_empty() {
             return;
         }
+        // A withdrawn record's name stands in for its successor only when nothing else is named: the
+        // "Johns Hopkins University" in "Johns Hopkins University School of Medicine" wins over it.
+        if accepted
+            .iter()
+            .any(|a| a.candidate.form != NameForm::OfWithdrawn)
+        {
+            accepted.retain(|a| a.candidate.form != NameForm::OfWithdrawn);
+        }
         // Most specific first: a longer match hides any shorter one inside it.
         accepted.sort_by_key(|a| {
             (
@@ -1727,6 +1735,7 @@ fn form_rank(form: NameForm) -> u8 {
         NameForm::Full => 0,
         NameForm::WithoutCountry(_) => 1,
         NameForm::WithoutQualifier => 2,
+        NameForm::OfWithdrawn => 3,
     }
 }
 

@@ -884,3 +884,65 @@ fn a_name_after_a_leading_acronym_and_a_dash_is_a_name_alone() {
     // Not when what follows the dash is only the place.
     assert!(matched(&r, "Department of Physics, Navi Mumbai, Maharashtra, India").is_empty());
 }
+
+#[test]
+fn a_withdrawn_records_name_stands_for_its_successor_when_nothing_else_is_named() {
+    let orgs: &[Org] = &[
+        (
+            "03vek6s52",
+            "Harvard University",
+            &[],
+            "Cambridge",
+            "US",
+            "education",
+            &[],
+        ),
+        (
+            "03wevmz92",
+            "Harvard Medical School",
+            &[],
+            "Boston",
+            "US",
+            "education",
+            &[("successor", "03vek6s52")],
+        ),
+        (
+            "002pd6e78",
+            "Massachusetts General Hospital",
+            &[],
+            "Boston",
+            "US",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let lines: Vec<String> = orgs
+        .iter()
+        .map(|o| {
+            let line = record(o);
+            if o.1 == "Harvard Medical School" {
+                line.replace(r#""status":"active""#, r#""status":"withdrawn""#)
+            } else {
+                line
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orgs.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let r = import_file(&path, |_| {}).unwrap().registry;
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Genetics, Harvard Medical School, Boston, MA"
+        ),
+        ["Harvard University"]
+    );
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Neurology, Massachusetts General Hospital, Harvard Medical School"
+        ),
+        ["Massachusetts General Hospital"]
+    );
+}
