@@ -465,13 +465,19 @@ impl<'r> AffiliationMatcher<'r> {
             {
                 for split in 1..core.len() {
                     let (left, right) = core_tokens.split_at(split);
-                    let place = if is_kind(right) && !is_kind(left) {
-                        left
+                    let (place, place_from) = if is_kind(right) && !is_kind(left) {
+                        (left, part.core.0)
                     } else if is_kind(left) && !is_kind(right) {
-                        right
+                        (right, part.core.0 + split)
                     } else {
                         continue;
                     };
+                    // With the country named, a place other than the city will do when it has a
+                    // proper name in it ("Sussex University, England", "Santa Catarina Federal
+                    // University"); a subject will not ("University Hospital of Psychiatry").
+                    let proper_place = country.is_some()
+                        && (place_from..place_from + place.len())
+                            .any(|t| self.is_proper_name(part, t));
                     let swapped: Vec<u32> = core[split..]
                         .iter()
                         .chain(&core[..split])
@@ -494,10 +500,11 @@ impl<'r> AffiliationMatcher<'r> {
                         .copied()
                         .filter(|_| named.len() == 1)
                         .filter(|e| {
-                            self.registry.city_keys(e.org).iter().any(|city| {
-                                city.len() == place.len()
-                                    && city.iter().zip(place).all(|(c, t)| *c == t.text)
-                            })
+                            proper_place
+                                || self.registry.city_keys(e.org).iter().any(|city| {
+                                    city.len() == place.len()
+                                        && city.iter().zip(place).all(|(c, t)| *c == t.text)
+                                })
                         })
                         .map(|e| NameEntry {
                             kind: NameKind::Alias,

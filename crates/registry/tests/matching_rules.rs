@@ -314,6 +314,24 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "00ayhx656",
+        "University of Sussex",
+        &[],
+        "Brighton",
+        "GB",
+        "education",
+        &[],
+    ),
+    (
+        "0000nuhsp",
+        "Nutrition University Hospital",
+        &[],
+        "Zurich",
+        "CH",
+        "healthcare",
+        &[],
+    ),
+    (
         "0000gcrc1",
         "Global Cancer Research Centre",
         &[],
@@ -872,6 +890,25 @@ fn place_university_hospital_reads_as_university_hospital_of_place_in_that_place
     );
     // Only in that place: Chiba is not where this University Hospital is.
     assert!(matched(&r, "Department of Neurology, Chiba University Hospital").is_empty());
+}
+
+#[test]
+fn with_the_country_named_a_proper_name_will_do_for_the_place() {
+    let r = registry();
+    // Brighton is the city, Sussex the county: a proper name, and the country agrees.
+    assert_eq!(
+        matched(&r, "School of Life Sciences, Sussex University, England"),
+        ["University of Sussex"]
+    );
+    // Not without the country, and not a subject for a place.
+    assert!(matched(&r, "School of Life Sciences, Sussex University").is_empty());
+    assert!(
+        matched(
+            &r,
+            "Research Unit; University Hospital of Nutrition; Bern, Switzerland"
+        )
+        .is_empty()
+    );
 }
 
 #[test]
