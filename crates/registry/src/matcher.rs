@@ -1449,7 +1449,11 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_n
     }
     if first > 0 {
         let before = &part.tokens[first - 1];
-        if gap(before, &part.tokens[first]).trim().is_empty()
+        // "St. Andrews" and "Mt. Sinai" are abbreviated with a full stop.
+        let gap_before = gap(before, &part.tokens[first]);
+        let abbreviated = matches!(before.text.as_str(), "st" | "mt")
+            && gap_before.trim_start_matches('.').trim().is_empty();
+        if (gap_before.trim().is_empty() || abbreviated)
             && matches!(
                 before.text.as_str(),
                 "n" | "s" | "e" | "w" | "ne" | "nw" | "se" | "sw" | "st" | "mt"

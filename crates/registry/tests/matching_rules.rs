@@ -548,6 +548,13 @@ fn words_around_a_name_inside_a_part_can_make_it_another_name() {
         )
         .is_empty()
     );
+    // "St." with its full stop as much as "St".
+    for s in [
+        "School of Chemistry, St Andrews University, Fife",
+        "School of Chemistry, St. Andrews University, Fife",
+    ] {
+        assert!(matched(&r, s).is_empty(), "{s}");
+    }
     // Without the extra words the names are found.
     assert_eq!(
         matched(&r, "Department of Cardiology, the University of Miami, USA"),
