@@ -373,7 +373,33 @@ pub fn tokenize(s: &str) -> Vec<Token> {
     if !word.is_empty() {
         push_token(&mut tokens, word, start, end);
     }
-    tokens
+    join_initials(tokens)
+}
+
+/// Initials are one word however they are written: "M.D.", "M. D." and "MD"; "K.J." and "K J".
+fn join_initials(tokens: Vec<Token>) -> Vec<Token> {
+    // Written as one letter: "North" also reads "n" but is no initial.
+    let is_initial = |t: &Token| {
+        t.end - t.start == 1 && t.text.len() == 1 && t.text.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let mut joined: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut run = 0;
+    for token in tokens {
+        if is_initial(&token) {
+            run += 1;
+            if run > 1
+                && let Some(last) = joined.last_mut()
+            {
+                last.text.push_str(&token.text);
+                last.end = token.end;
+                continue;
+            }
+        } else {
+            run = 0;
+        }
+        joined.push(token);
+    }
+    joined
 }
 
 /// "U." for University ("U. of Rochester", "Ghent U."), not the initial of "U. S." or "U.K.".
@@ -562,9 +588,22 @@ mod tests {
             name_key("University of Rochester")
         );
         assert_eq!(name_key("Ghent U."), name_key("Ghent University"));
-        assert_eq!(name_key("U. S. Geol. Surv."), "u s geol surv");
-        assert_eq!(name_key("U.K. Met Office"), "u k met office");
+        assert_eq!(name_key("U. S. Geol. Surv."), "us geol surv");
+        assert_eq!(name_key("U.K. Met Office"), "uk met office");
         assert_eq!(name_key("Unit U, Oxford"), "unit u oxford");
+    }
+
+    #[test]
+    fn initials_are_one_word_however_written() {
+        assert_eq!(name_key("M.D. Anderson"), name_key("MD Anderson"));
+        assert_eq!(name_key("K. J. Somaiya"), name_key("K.J. Somaiya"));
+        assert_eq!(name_key("K J Somaiya"), "kj somaiya");
+        // A lone initial stays itself, and a compass word is no initial.
+        assert_eq!(name_key("J.Smith"), "j smith");
+        assert_eq!(name_key("North-West University"), "n w univ");
+        let s = "Univ. of Texas M.D. Anderson";
+        let tokens = tokenize(s);
+        assert_eq!(&s[tokens[2].start..tokens[2].end], "M.D");
     }
 
     #[test]
