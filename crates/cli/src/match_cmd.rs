@@ -63,8 +63,14 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
 fn json_line(result: &MatchResult) -> String {
     // Each match as `{"ror", "confidence", "substring", ...}`, in that order.
     let org = |m: &OrganizationMatch| {
+        // Only a match made through a withdrawn record's name carries that record.
+        let withdrawn = m
+            .withdrawn_record
+            .as_deref()
+            .map(|ror| format!(",\"withdrawn_record\":{}", Value::from(ror)))
+            .unwrap_or_default();
         format!(
-            "{{\"ror\":{},\"confidence\":{},\"substring\":{},\"name\":{},\"country_code\":{},\"status\":\"{}\",\"kind\":\"{}\",\"name_kind\":\"{}\",\"matched_name\":{}}}",
+            "{{\"ror\":{},\"confidence\":{},\"substring\":{},\"name\":{},\"country_code\":{},\"status\":\"{}\",\"kind\":\"{}\",\"name_kind\":\"{}\",\"matched_name\":{}{withdrawn}}}",
             Value::from(m.ror.as_str()),
             Value::from(m.confidence),
             Value::from(m.substring.as_str()),
@@ -172,6 +178,12 @@ fn print_match(label: &str, registry: &Registry, m: &OrganizationMatch) {
         m.matched_name
     );
     println!("          why        {}", m.kind.describe());
+    if let Some(record) = &m.withdrawn_record {
+        println!(
+            "                     {:?} is the name of {record}, withdrawn from ROR in favour of this one",
+            m.matched_name
+        );
+    }
     let country_line = match m.country_agrees {
         Some(true) => format!("country agrees ({country})"),
         Some(false) => format!("country differs ({country})"),

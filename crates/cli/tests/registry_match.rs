@@ -80,6 +80,7 @@ fn fixture(dir: &Path) -> PathBuf {
             r#""education""#,
             "inactive",
         ),
+        // Withdrawn in favour of Oxford.
         v2(
             "0000gone2",
             "Withdrawn Institute of Nothing",
@@ -88,6 +89,10 @@ fn fixture(dir: &Path) -> PathBuf {
             "GB",
             r#""other""#,
             "withdrawn",
+        )
+        .replace(
+            r#""relationships":[]"#,
+            r#""relationships":[{"type":"successor","id":"https://ror.org/052gg0110","label":"University of Oxford"}]"#,
         ),
         v2(
             "00t3r8h32",
@@ -232,6 +237,41 @@ fn match_explains_one_string() {
     let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(v["country"], "US");
     assert_eq!(v["matches"][0]["ror"], "https://ror.org/01zkghx44");
+
+    // A withdrawn record's name stands for its successor, and says so.
+    let out = tandem(&[
+        "match",
+        "Withdrawn Institute of Nothing, York, UK",
+        "--registry",
+        r,
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("https://ror.org/052gg0110  University of Oxford"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\"Withdrawn Institute of Nothing\" is the name of https://ror.org/0000gone2, withdrawn"
+        ),
+        "{text}"
+    );
+    let out = tandem(&[
+        "match",
+        "Withdrawn Institute of Nothing, York, UK",
+        "--registry",
+        r,
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(
+        v["matches"][0]["withdrawn_record"],
+        "https://ror.org/0000gone2"
+    );
+    assert_eq!(
+        v["matches"][0]["matched_name"],
+        "Withdrawn Institute of Nothing"
+    );
 }
 
 #[test]
@@ -245,6 +285,7 @@ fn match_input_file_writes_one_json_line_per_input_line() {
         "Peking Univ, Sch Phys, Beijing 100871, Peoples R China",
         "Nowhere in particular",
         "Old Polytechnic of Testland, Leeds, England\r",
+        "Withdrawn Institute of Nothing, York, England",
     ];
     std::fs::write(&input, lines.join("\n")).unwrap();
     let output = dir.path().join("out.jsonl");
@@ -258,13 +299,13 @@ fn match_input_file_writes_one_json_line_per_input_line() {
         output.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("5 strings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("6 strings"), "{}", stderr(&out));
     let written = std::fs::read_to_string(&output).unwrap();
     let objects: Vec<serde_json::Value> = written
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(objects.len(), 5);
+    assert_eq!(objects.len(), 6);
     for (o, line) in objects.iter().zip(lines) {
         assert_eq!(o["input"], line.trim_end_matches('\r'));
         assert!(o["matches"].is_array());
@@ -285,6 +326,13 @@ fn match_input_file_writes_one_json_line_per_input_line() {
     // Inactive records still match, marked as such.
     assert_eq!(objects[4]["matches"][0]["ror"], "https://ror.org/0000old01");
     assert_eq!(objects[4]["matches"][0]["status"], "inactive");
+    // A withdrawn record's name is its successor's, with the record named.
+    assert_eq!(objects[5]["matches"][0]["ror"], "https://ror.org/052gg0110");
+    assert_eq!(
+        objects[5]["matches"][0]["withdrawn_record"],
+        "https://ror.org/0000gone2"
+    );
+    assert!(objects[0]["matches"][0].get("withdrawn_record").is_none());
 }
 
 #[test]

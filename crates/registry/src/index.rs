@@ -14,7 +14,7 @@ use crate::normalize::{GENERIC, is_stop_word, name_key, tokenize};
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -46,7 +46,9 @@ struct RegistryFile {
     name_keys: Vec<NameKey>,
 }
 
-type NameKey = (String, u32, NameKind, NameForm);
+/// `(key, organisation, kind, form, owner, name)`: the organisation the key stands for, and which
+/// name of which record it was made from (the owner differs for a withdrawn record's names).
+type NameKey = (String, u32, NameKind, NameForm, u32, u16);
 
 /// Which form of a ROR name an index key holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -72,7 +74,14 @@ pub(crate) struct NameEntry {
     pub org: u32,
     pub kind: NameKind,
     pub form: NameForm,
+    /// The record whose name this is, and its place in that record's names (`NO_NAME` when the
+    /// entry is not one name, as for acronyms looked up apart).
+    pub owner: u32,
+    pub name: u16,
 }
+
+/// `NameEntry::name` of an entry that is not one indexed name.
+pub(crate) const NO_NAME: u16 = u16::MAX;
 
 /// The loaded registry: organisations, and the lookups the matcher needs.
 pub struct Registry {
@@ -120,7 +129,7 @@ impl Registry {
         let mut longest_name = 0;
         let mut ids = Vec::new();
         let mut word_org_pairs: Vec<(u32, u32)> = Vec::with_capacity(name_keys.len() * 4);
-        for (key, org, kind, form) in &name_keys {
+        for (key, org, kind, form, owner, name) in &name_keys {
             ids.clear();
             for word in key.split(' ') {
                 let next = vocab.len() as u32;
@@ -135,6 +144,8 @@ impl Registry {
                     org: *org,
                     kind: *kind,
                     form: *form,
+                    owner: *owner,
+                    name: *name,
                 });
             }
         }
@@ -386,7 +397,7 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 _ => continue,
             }
         }
-        for name in &org.names {
+        for (name_index, name) in org.names.iter().enumerate() {
             let kind = if target != i as u32 {
                 NameKind::Alias
             } else if name.kinds.contains(&NameKind::Display) {
@@ -508,12 +519,13 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                     (false, NameForm::Full) => NameForm::OfWithdrawn,
                     (false, _) => continue,
                 };
-                keys.push((key, target, kind, form));
+                keys.push((key, target, kind, form, i as u32, name_index as u16));
             }
         }
     }
     keys.sort();
-    keys.dedup();
+    // One key per organisation, kind and form: the first name that makes it is the one shown.
+    keys.dedup_by(|a, b| (&a.0, a.1, a.2, a.3) == (&b.0, b.1, b.2, b.3));
     keys
 }
 

@@ -16,7 +16,7 @@
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 
-use crate::index::{NameEntry, NameForm, Registry, code_bytes, hash_ids};
+use crate::index::{NO_NAME, NameEntry, NameForm, Registry, code_bytes, hash_ids};
 use crate::normalize::{BODY_WORDS, GENERIC, Token, tokenize};
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
@@ -88,6 +88,9 @@ pub struct OrganizationMatch {
     /// The name it matched, as ROR writes it.
     pub matched_name: String,
     pub name_kind: NameKind,
+    /// When the name matched is a withdrawn record's (`https://ror.org/...`) whose successor, as ROR
+    /// says, is this organisation: "Harvard Medical School" for Harvard University.
+    pub withdrawn_record: Option<String>,
     /// True when the organisation's country is the one the address names; `None` when the address
     /// names no country.
     pub country_agrees: Option<bool>,
@@ -230,6 +233,9 @@ struct Candidate {
     org: u32,
     name_kind: NameKind,
     form: NameForm,
+    /// Which name of which record matched (`NameEntry::owner`, `NameEntry::name`).
+    owner: u32,
+    name: u16,
     kind: MatchKind,
     span: Span,
     /// Words covered.
@@ -399,6 +405,8 @@ impl<'r> AffiliationMatcher<'r> {
                     org: e.org,
                     name_kind: e.kind,
                     form: e.form,
+                    owner: e.owner,
+                    name: e.name,
                     kind,
                     span,
                     len,
@@ -572,6 +580,8 @@ impl<'r> AffiliationMatcher<'r> {
                         org,
                         kind: NameKind::Acronym,
                         form: NameForm::Full,
+                        owner: org,
+                        name: NO_NAME,
                     })
                     .collect();
                 let span = Span {
@@ -1046,12 +1056,24 @@ impl<'r> AffiliationMatcher<'r> {
             if org.status != Status::Active {
                 confidence *= 0.9;
             }
-            let matched_name = org
-                .names
-                .iter()
-                .find(|n| n.kinds.contains(&c.name_kind))
-                .map(|n| n.value.clone())
-                .unwrap_or_else(|| org.display_name.clone());
+            // The name that matched: the record's own, or a withdrawn record's, which is named too.
+            // A match moved to a parent or a campus, or an acronym, shows that organisation's first
+            // name of its kind.
+            let owner = self.registry.org(c.owner);
+            let own_name = (c.owner == c.org || c.form == NameForm::OfWithdrawn)
+                .then(|| owner.names.get(c.name as usize))
+                .flatten()
+                .filter(|_| c.name != NO_NAME);
+            let matched_name = match own_name {
+                Some(name) => name.value.clone(),
+                None => org
+                    .names
+                    .iter()
+                    .find(|n| n.kinds.contains(&c.name_kind))
+                    .map(|n| n.value.clone())
+                    .unwrap_or_else(|| org.display_name.clone()),
+            };
+            let withdrawn_record = (c.form == NameForm::OfWithdrawn).then(|| owner.ror_url());
             let list = if is_primary {
                 &mut result.matches
             } else {
@@ -1069,6 +1091,7 @@ impl<'r> AffiliationMatcher<'r> {
                 kind: c.kind,
                 matched_name,
                 name_kind: c.name_kind,
+                withdrawn_record,
                 country_agrees: a.country_agrees,
                 city_agrees: a.city_agrees,
                 primary: is_primary,

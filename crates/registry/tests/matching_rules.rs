@@ -935,7 +935,7 @@ fn a_withdrawn_records_name_stands_for_its_successor_when_nothing_else_is_named(
         (
             "03vek6s52",
             "Harvard University",
-            &[],
+            &["Universitas Harvardiana", "Harvard College"],
             "Cambridge",
             "US",
             "education",
@@ -989,4 +989,20 @@ fn a_withdrawn_records_name_stands_for_its_successor_when_nothing_else_is_named(
         ),
         ["Massachusetts General Hospital"]
     );
+    // The result names the record and the name that matched.
+    let matcher = AffiliationMatcher::new(&r);
+    let m = &matcher
+        .match_affiliation("Department of Genetics, Harvard Medical School, Boston, MA")
+        .matches[0];
+    assert_eq!(m.matched_name, "Harvard Medical School");
+    assert_eq!(
+        m.withdrawn_record.as_deref(),
+        Some("https://ror.org/03wevmz92")
+    );
+    // Of several aliases, the one written.
+    let m = &matcher
+        .match_affiliation("Harvard College, Cambridge, MA")
+        .matches[0];
+    assert_eq!(m.matched_name, "Harvard College");
+    assert_eq!(m.withdrawn_record, None);
 }
