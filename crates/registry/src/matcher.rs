@@ -748,6 +748,15 @@ impl<'r> AffiliationMatcher<'r> {
                 if extends_the_name(input, part, span.first_token, span.end_token, proper_next) {
                     continue;
                 }
+                // "Department of Materials Science and Engineering": common words after a unit word
+                // that opens the part are its subject, whatever body has that name ("A Division of
+                // Eli Lilly and Company" names one).
+                if span.first_token == 1
+                    && UNIT_NAME_WORDS.contains(&part.tokens[0].text.as_str())
+                    && (span.first_token..span.end_token).all(|t| !self.is_proper_name(part, t))
+                {
+                    continue;
+                }
                 // "Department of Pharmaceutical Technology" is not the "Department of
                 // Pharmaceuticals": a name that opens with a unit word must run to the part's end.
                 if UNIT_NAME_WORDS.contains(&part.tokens[span.first_token].text.as_str())

@@ -332,6 +332,15 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "0000hnutr",
+        "Human Nutrition",
+        &[],
+        "Lyon",
+        "FR",
+        "facility",
+        &[],
+    ),
+    (
         "0000gcrc1",
         "Global Cancer Research Centre",
         &[],
@@ -1005,4 +1014,15 @@ fn a_withdrawn_records_name_stands_for_its_successor_when_nothing_else_is_named(
         .matches[0];
     assert_eq!(m.matched_name, "Harvard College");
     assert_eq!(m.withdrawn_record, None);
+}
+
+#[test]
+fn common_words_after_a_unit_word_that_opens_the_part_are_its_subject() {
+    let r = registry();
+    assert!(matched(&r, "Department of Human Nutrition, Lyon, France").is_empty());
+    // As a part of its own, the name is the body's.
+    assert_eq!(
+        matched(&r, "Human Nutrition, Lyon, France"),
+        ["Human Nutrition"]
+    );
 }
