@@ -757,6 +757,31 @@ impl<'r> AffiliationMatcher<'r> {
                 {
                     continue;
                 }
+                // "Centre for Vision Research" is not the "Centre for Vision": a centre's, an
+                // institute's or a laboratory's name that a common word continues is a longer name.
+                if matches!(
+                    part.tokens[span.first_token].text.as_str(),
+                    "inst" | "ctr" | "lab"
+                ) && span.end_token < part.core.1
+                    && {
+                        // Not across a dash ("Inserm-Centre d'Étude ...") or before "in" or "at" and
+                        // a place ("Institute of Technology and Business in České Budějovice").
+                        let gap = gap_before(input, part, span.end_token);
+                        !gap.contains(['-', '–', '‐', '—'])
+                            && !gap.split_whitespace().any(|w| {
+                                w.eq_ignore_ascii_case("in") || w.eq_ignore_ascii_case("at")
+                            })
+                    }
+                    && !self.is_proper_name(part, span.end_token)
+                    && !part
+                        .ids
+                        .get(span.end_token..span.end_token + 2)
+                        .is_some_and(|pair| {
+                            !pair.contains(&UNKNOWN) && self.registry.is_city(hash_ids(pair))
+                        })
+                {
+                    continue;
+                }
                 // "Department of Pharmaceutical Technology" is not the "Department of
                 // Pharmaceuticals": a name that opens with a unit word must run to the part's end.
                 if UNIT_NAME_WORDS.contains(&part.tokens[span.first_token].text.as_str())

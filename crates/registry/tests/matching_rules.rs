@@ -341,6 +341,15 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "0000insth",
+        "Centre for Vision",
+        &[],
+        "Grenoble",
+        "FR",
+        "facility",
+        &[],
+    ),
+    (
         "0000gcrc1",
         "Global Cancer Research Centre",
         &[],
@@ -404,12 +413,13 @@ fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> Str
 fn registry() -> Registry {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("orgs.jsonl");
-    // Subjects are words many organisations use in their names: twenty nutrition institutes.
+    // Subjects are words many organisations use in their names: twenty nutrition and vision
+    // research institutes.
     let ids: Vec<String> = (0..20).map(|i| format!("0nutr{i:04}")).collect();
     let names: Vec<String> = (0..20)
         .map(|i| {
             format!(
-                "Institute of Human Nutrition {}",
+                "Institute of Human Nutrition and Vision Research {}",
                 ["Alpha", "Beta", "Gamma", "Delta"][i % 4].to_string() + &"x".repeat(i)
             )
         })
@@ -1024,5 +1034,22 @@ fn common_words_after_a_unit_word_that_opens_the_part_are_its_subject() {
     assert_eq!(
         matched(&r, "Human Nutrition, Lyon, France"),
         ["Human Nutrition"]
+    );
+}
+
+#[test]
+fn an_institutes_name_continued_by_a_common_word_is_a_longer_name() {
+    let r = registry();
+    assert!(
+        matched(
+            &r,
+            "Department of Psychology, Centre for Vision Research, Grenoble, France"
+        )
+        .is_empty()
+    );
+    // A place after it, or "in" and a place, is not more name.
+    assert_eq!(
+        matched(&r, "Centre for Vision in Grenoble, France"),
+        ["Centre for Vision"]
     );
 }
