@@ -739,12 +739,8 @@ impl<'r> AffiliationMatcher<'r> {
                 }
                 // "University of Miami Hospital", "University of Missouri-Kansas City", "Southeast
                 // Missouri State University": the words around the name make it another's.
-                let next = span.end_token;
-                let proper_next = next < part.tokens.len()
-                    && (self.is_proper_name(part, next)
-                        || part.ids.get(next..next + 2).is_some_and(|pair| {
-                            !pair.contains(&UNKNOWN) && self.registry.is_city(hash_ids(pair))
-                        }));
+                let proper_next = span.end_token < part.tokens.len()
+                    && self.starts_proper_name(part, span.end_token);
                 if extends_the_name(input, part, span.first_token, span.end_token, proper_next) {
                     continue;
                 }
@@ -772,13 +768,7 @@ impl<'r> AffiliationMatcher<'r> {
                                 w.eq_ignore_ascii_case("in") || w.eq_ignore_ascii_case("at")
                             })
                     }
-                    && !self.is_proper_name(part, span.end_token)
-                    && !part
-                        .ids
-                        .get(span.end_token..span.end_token + 2)
-                        .is_some_and(|pair| {
-                            !pair.contains(&UNKNOWN) && self.registry.is_city(hash_ids(pair))
-                        })
+                    && !self.starts_proper_name(part, span.end_token)
                 {
                     continue;
                 }
@@ -1183,6 +1173,14 @@ impl<'r> AffiliationMatcher<'r> {
             || self.registry.word_frequency(id) < 15
             || self.registry.is_city(hash_ids(&[id]))
             || tandem_countries::country_code_for_name(&part.tokens[token].text).is_some()
+    }
+
+    /// True when the word at `token` is a proper name or starts a two-word city ("Kansas City").
+    fn starts_proper_name(&self, part: &Part, token: usize) -> bool {
+        self.is_proper_name(part, token)
+            || part.ids.get(token..token + 2).is_some_and(|pair| {
+                !pair.contains(&UNKNOWN) && self.registry.is_city(hash_ids(pair))
+            })
     }
 
     /// True when the common words before a name that opens with a generic word ("Department of
