@@ -754,7 +754,9 @@ impl<'r> AffiliationMatcher<'r> {
                     continue;
                 }
                 // "Centre for Vision Research" is not the "Centre for Vision": a centre's, an
-                // institute's or a laboratory's name that a common word continues is a longer name.
+                // institute's or a laboratory's name that ends in a common word and that another
+                // common word continues is a longer name. One that ends in a proper name is whole
+                // ("CHU Grenoble Alpes", "Institute for Scientific Interchange Foundation").
                 if matches!(
                     part.tokens[span.first_token].text.as_str(),
                     "inst" | "ctr" | "lab"
@@ -768,6 +770,7 @@ impl<'r> AffiliationMatcher<'r> {
                                 w.eq_ignore_ascii_case("in") || w.eq_ignore_ascii_case("at")
                             })
                     }
+                    && !self.is_proper_name(part, span.end_token - 1)
                     && !self.starts_proper_name(part, span.end_token)
                 {
                     continue;

@@ -350,6 +350,15 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "0000isint",
+        "Institute for Scientific Interchange",
+        &[],
+        "Turin",
+        "IT",
+        "facility",
+        &[],
+    ),
+    (
         "0000gcrc1",
         "Global Cancer Research Centre",
         &[],
@@ -1051,5 +1060,14 @@ fn an_institutes_name_continued_by_a_common_word_is_a_longer_name() {
     assert_eq!(
         matched(&r, "Centre for Vision in Grenoble, France"),
         ["Centre for Vision"]
+    );
+    // A name that ends in a proper name is whole, whatever follows.
+    assert_eq!(
+        matched(
+            &r,
+            "Complex Networks Lagrange Laboratory, Institute for Scientific Interchange Nutrition, \
+             Turin, Italy"
+        ),
+        ["Institute for Scientific Interchange"]
     );
 }
