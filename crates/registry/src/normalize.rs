@@ -231,6 +231,45 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("surg", &["surgery", "surgical", "surg"]),
     ("nursing", &["nursing", "nurs"]),
     ("dent", &["dentistry", "dental", "dent"]),
+    // More of the Web of Science address abbreviations ("Korea Adv Inst Sci & Technol", "Civil
+    // Aviat Univ China"). Not "Mol" or "Genet": ROR has towns of those names.
+    ("adv", &["advanced", "adv"]),
+    ("aviat", &["aviation", "aviat"]),
+    ("aeronaut", &["aeronautics", "aeronautical", "aeronaut"]),
+    ("anim", &["animal", "animals", "anim"]),
+    ("astron", &["astronomy", "astronomical", "astron"]),
+    ("biochem", &["biochemistry", "biochemical", "biochem"]),
+    ("nucl", &["nuclear", "nucl"]),
+    ("nutr", &["nutrition", "nutritional", "nutr"]),
+    ("pathol", &["pathology", "pathological", "pathol"]),
+    (
+        "pediat",
+        &[
+            "pediatrics",
+            "paediatrics",
+            "pediatric",
+            "paediatric",
+            "pediat",
+        ],
+    ),
+    (
+        "pharmacol",
+        &["pharmacology", "pharmacological", "pharmacol"],
+    ),
+    ("physiol", &["physiology", "physiological", "physiol"]),
+    ("psychol", &["psychology", "psychological", "psychol"]),
+    ("theoret", &["theoretical", "theoret"]),
+    ("trop", &["tropical", "trop"]),
+    ("zool", &["zoology", "zoological", "zool"]),
+    ("expt", &["experimental", "expt"]),
+    ("geog", &["geography", "geographical", "geographic", "geog"]),
+    ("hist", &["history", "historical", "hist"]),
+    ("dev", &["development", "developmental", "dev"]),
+    ("commun", &["communication", "communications", "commun"]),
+    (
+        "telecommun",
+        &["telecommunication", "telecommunications", "telecommun"],
+    ),
 ];
 
 /// Words dropped from both sides: articles, prepositions and legal forms in the languages that appear
@@ -327,7 +366,7 @@ pub(crate) static GENERIC_WORDS: &[&str] = &[
     "appl", "minist", "govt", "group", "unit", "division", "program", "office", "service",
     "services", "council", "board", "company", "studies", "study", "state", "city", "public",
     "regional", "district", "county", "cent", "s", "n", "e", "w", "new", "royal", "federal", "fed",
-    "network", "system", "trust", "agcy", "section", "clinical", "chair",
+    "network", "system", "trust", "agcy", "section", "clinical", "chair", "dev",
 ];
 
 pub(crate) static GENERIC: LazyLock<FxHashSet<&'static str>> =
@@ -591,6 +630,24 @@ mod tests {
         assert_eq!(name_key("U. S. Geol. Surv."), "us geol surv");
         assert_eq!(name_key("U.K. Met Office"), "uk met office");
         assert_eq!(name_key("Unit U, Oxford"), "unit u oxford");
+    }
+
+    #[test]
+    fn more_web_of_science_abbreviations_meet_their_words() {
+        assert_eq!(
+            name_key("Korea Adv Inst Sci & Technol"),
+            name_key("Korea Advanced Institute of Science and Technology")
+        );
+        assert_eq!(
+            name_key("Civil Aviat Univ China"),
+            name_key("Civil Aviation University of China")
+        );
+        assert_eq!(
+            name_key("Univ Media Arts & Commun"),
+            name_key("University of Media, Arts and Communication")
+        );
+        // "Mol" is a town (SCK CEN's): "Molecular" keeps its letters.
+        assert_eq!(name_key("Molecular"), "molecular");
     }
 
     #[test]
