@@ -144,6 +144,10 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "technic",
             "tech",
             "techn",
+            "tecnologico",
+            "tecnologica",
+            "tecnologia",
+            "tecnol",
         ],
     ),
     ("engn", &["engineering", "engn"]),
@@ -232,9 +236,11 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("nursing", &["nursing", "nurs"]),
     ("dent", &["dentistry", "dental", "dent"]),
     // More of the Web of Science address abbreviations ("Korea Adv Inst Sci & Technol", "Civil
-    // Aviat Univ China"). Not "Mol" or "Genet": ROR has towns of those names.
+    // Aviat Univ China", "Univ Rhode Isl"). Not "Mol" or "Genet": ROR has towns of those names.
     ("adv", &["advanced", "adv"]),
     ("aviat", &["aviation", "aviat"]),
+    ("aerosp", &["aerospace", "aerosp"]),
+    ("isl", &["island", "islands", "isl"]),
     ("aeronaut", &["aeronautics", "aeronautical", "aeronaut"]),
     ("anim", &["animal", "animals", "anim"]),
     ("astron", &["astronomy", "astronomical", "astron"]),
@@ -641,6 +647,14 @@ mod tests {
         assert_eq!(
             name_key("Civil Aviat Univ China"),
             name_key("Civil Aviation University of China")
+        );
+        assert_eq!(
+            name_key("Univ Rhode Isl"),
+            name_key("University of Rhode Island")
+        );
+        assert_eq!(
+            name_key("Tecnol Monterrey"),
+            name_key("Tecnológico de Monterrey")
         );
         assert_eq!(
             name_key("Univ Media Arts & Commun"),
