@@ -1481,13 +1481,8 @@ fn opens_with_body_of(input: &str, part: &Part, first: usize) -> bool {
 /// "Saint" or "Mount" comes just before it ("Southeast Missouri State University", "St Andrews
 /// University" is not "Andrews University").
 fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_next: bool) -> bool {
-    let gap = |a: &Token, b: &Token| {
-        input
-            .get(part.start + a.end..part.start + b.start)
-            .unwrap_or_default()
-    };
     if let Some(next) = part.tokens.get(end) {
-        let between = gap(&part.tokens[end - 1], next);
+        let between = gap_before(input, part, end);
         // "Simon Fraser University-SIAT": a unit's acronym after the hyphen is not more name.
         let acronym_next = input
             .get(part.start + next.start..part.start + next.end)
@@ -1507,11 +1502,12 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_n
     }
     if first > 0 {
         let before = &part.tokens[first - 1];
+        let gap = gap_before(input, part, first);
+        let spaced = gap.trim().is_empty();
         // "St. Andrews" and "Mt. Sinai" are abbreviated with a full stop.
-        let gap_before = gap(before, &part.tokens[first]);
         let abbreviated = matches!(before.text.as_str(), "st" | "mt")
-            && gap_before.trim_start_matches('.').trim().is_empty();
-        if (gap_before.trim().is_empty() || abbreviated)
+            && gap.trim_start_matches('.').trim().is_empty();
+        if (spaced || abbreviated)
             && matches!(
                 before.text.as_str(),
                 "n" | "s" | "e" | "w" | "ne" | "nw" | "se" | "sw" | "st" | "mt"
@@ -1530,10 +1526,7 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_n
                         || w.ends_with("ic")
                         || matches!(w.as_str(), "open" | "free"))
             });
-        if adjective
-            && gap(before, &part.tokens[first]).trim().is_empty()
-            && BODY_WORDS.contains(&part.tokens[first].text.as_str())
-        {
+        if adjective && spaced && BODY_WORDS.contains(&part.tokens[first].text.as_str()) {
             return true;
         }
     }

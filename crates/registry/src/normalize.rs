@@ -427,6 +427,13 @@ fn join_initials(tokens: Vec<Token>) -> Vec<Token> {
     let is_initial = |t: &Token| {
         t.end - t.start == 1 && t.text.len() == 1 && t.text.bytes().all(|b| b.is_ascii_alphabetic())
     };
+    // Most strings have no two initials in a row: keep their tokens as they are.
+    if !tokens
+        .windows(2)
+        .any(|pair| is_initial(&pair[0]) && is_initial(&pair[1]))
+    {
+        return tokens;
+    }
     let mut joined: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut run = 0;
     for token in tokens {
