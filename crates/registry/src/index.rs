@@ -14,7 +14,7 @@ use crate::normalize::{GENERIC, is_stop_word, name_key, tokenize};
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 11;
+pub const FORMAT_VERSION: u32 = 12;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -457,7 +457,8 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             }
             // "VSB - Technical University of Ostrava", "ICAR – Central Institute for Research on
             // Cotton Technology": the name after a leading acronym and a dash is written alone too,
-            // when it has two words or more ("IISER - Kolkata" is not "Kolkata").
+            // when it has two words or more ("IISER - Kolkata" is not "Kolkata") and is not the name
+            // of its parent ("OSUPS - Université Paris-Saclay" is a unit of that university).
             if let Some((head, rest)) = trimmed
                 .split_once(" - ")
                 .or_else(|| trimmed.split_once(" – "))
@@ -465,6 +466,7 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 && head.chars().all(|c| c.is_alphanumeric())
                 && head.chars().filter(|c| c.is_uppercase()).count() >= 2
                 && tokenize(rest).len() >= 2
+                && !names_a_parent(org, rest)
             {
                 variants.push((rest.trim(), NameForm::WithoutQualifier));
             }
@@ -527,6 +529,17 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
     // One key per organisation, kind and form: the first name that makes it is the one shown.
     keys.dedup_by(|a, b| (&a.0, a.1, a.2, a.3) == (&b.0, b.1, b.2, b.3));
     keys
+}
+
+/// True when `name` is, word for word, the name ROR gives one of the organisation's parents.
+fn names_a_parent(org: &Organization, name: &str) -> bool {
+    let words = |s: &str| -> Vec<String> { tokenize(s).into_iter().map(|t| t.text).collect() };
+    let name = words(name);
+    org.relationships
+        .iter()
+        .filter(|r| r.kind == RelationKind::Parent)
+        .filter_map(|r| r.label.as_deref())
+        .any(|label| words(label) == name)
 }
 
 fn transliterate_umlauts(s: &str) -> String {

@@ -654,6 +654,11 @@ impl<'r> AffiliationMatcher<'r> {
                     {
                         return false;
                     }
+                    // "Hasselt, Limburg, Belgium": a name that is only the organisation's own city
+                    // or region ("Limburg" of the Province of Limburg) is, in an address, the place.
+                    if self.only_its_place(c.org, &span_words(parts, &c.span)) {
+                        return false;
+                    }
                     let org_country = self.registry.org(c.org).country_code.as_deref();
                     match (code, c.form) {
                         (Some(code), NameForm::WithoutCountry(qualifier)) => {
@@ -1219,6 +1224,24 @@ impl<'r> AffiliationMatcher<'r> {
                         && w.iter().zip(city).all(|(a, b)| *a == b.as_str())
                 })
         })
+    }
+
+    /// True when `words` are, word for word, the organisation's own city or region.
+    fn only_its_place(&self, org: u32, words: &[&str]) -> bool {
+        let same = |place: &[String]| {
+            place.len() == words.len() && place.iter().zip(words).all(|(a, b)| a == b)
+        };
+        self.registry.city_keys(org).iter().any(|city| same(city))
+            || self
+                .registry
+                .org(org)
+                .region
+                .as_deref()
+                .is_some_and(|region| {
+                    let region: Vec<String> =
+                        tokenize(region).into_iter().map(|t| t.text).collect();
+                    same(&region)
+                })
     }
 
     /// The parent a branch's name without its city stands for, when the string does not name the

@@ -385,7 +385,37 @@ const ORGS: &[Org] = &[
         "government",
         &[],
     ),
+    (
+        "0000upsac",
+        "Université Paris-Saclay",
+        &[],
+        "Gif-sur-Yvette",
+        "FR",
+        "education",
+        &[],
+    ),
+    (
+        "0000osups",
+        "Unité d'Appui et de Recherche OSUPS",
+        &["OSUPS - Université Paris-Saclay"],
+        "Paris",
+        "FR",
+        "facility",
+        &[("parent", "0000upsac")],
+    ),
+    (
+        "0000actgv",
+        "ACT Government",
+        &["Australian Capital Territory"],
+        "Canberra",
+        "AU",
+        "government",
+        &[],
+    ),
 ];
+
+/// First-level subdivisions, for the organisations that need one.
+const REGIONS: &[(&str, &str)] = &[("0000actgv", "Australian Capital Territory")];
 
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
     let acronym = name
@@ -409,11 +439,19 @@ fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> Str
     let relationships: Vec<String> = relationships
         .iter()
         .map(|(kind, ror)| {
-            format!(r#"{{"type":"{kind}","id":"https://ror.org/{ror}","label":"x"}}"#)
+            // ROR labels a relationship with the other organisation's name.
+            let label = ORGS.iter().find(|o| o.0 == *ror).map_or("x", |o| o.1);
+            format!(r#"{{"type":"{kind}","id":"https://ror.org/{ror}","label":"{label}"}}"#)
         })
         .collect();
+    let region = REGIONS
+        .iter()
+        .find(|(ror, _)| *ror == id)
+        .map_or(String::new(), |(_, region)| {
+            format!(r#","country_subdivision_name":"{region}""#)
+        });
     format!(
-        r#"{{"id":"https://ror.org/{id}","names":[{}],"locations":[{{"geonames_id":1,"geonames_details":{{"name":"{city}","country_code":"{country}","country_name":"x"}}}}],"types":["{kind}"],"status":"active","relationships":[{}]}}"#,
+        r#"{{"id":"https://ror.org/{id}","names":[{}],"locations":[{{"geonames_id":1,"geonames_details":{{"name":"{city}","country_code":"{country}","country_name":"x"{region}}}}}],"types":["{kind}"],"status":"active","relationships":[{}]}}"#,
         names.join(","),
         relationships.join(",")
     )
@@ -1070,4 +1108,27 @@ fn an_institutes_name_continued_by_a_common_word_is_a_longer_name() {
         ),
         ["Institute for Scientific Interchange"]
     );
+}
+
+#[test]
+fn a_units_alias_acronym_dash_parent_does_not_make_the_parents_name_its_own() {
+    let r = registry();
+    // "OSUPS - Université Paris-Saclay" is a unit (in Paris) of the university named after the dash.
+    assert_eq!(
+        matched(&r, "Université Paris-Saclay, Paris, France"),
+        ["Université Paris-Saclay"]
+    );
+}
+
+#[test]
+fn an_organisations_own_region_as_its_name_is_the_place_in_an_address() {
+    let r = registry();
+    assert!(
+        matched(
+            &r,
+            "Medical School; Canberra; Australian Capital Territory; Australia"
+        )
+        .is_empty()
+    );
+    assert_eq!(matched(&r, "ACT Government, Canberra"), ["ACT Government"]);
 }
