@@ -5,7 +5,7 @@ use std::fs;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHasher};
 use serde::{Deserialize, Serialize};
 use tandem_model::{Institution, InstitutionId, normalize_ror};
 
@@ -93,14 +93,24 @@ pub struct Registry {
     names: FxHashMap<u64, Vec<NameEntry>>,
     /// Upper-case acronym → organisations.
     acronyms: FxHashMap<String, Vec<u32>>,
-    /// Hashes of the normalised city names of all organisations.
-    cities: FxHashSet<u64>,
+    /// Hashes of the normalised city names of all organisations → the countries that have a city of
+    /// that name.
+    cities: FxHashMap<u64, Vec<String>>,
     /// The canonical tokens of each organisation's cities, by organisation index.
     city_keys: Vec<Vec<Vec<String>>>,
     /// Number of words of the longest indexed name, which bounds the windows worth looking up.
     pub(crate) longest_name: usize,
     /// For each vocabulary id, how many organisations have the word in one of their names.
     word_orgs: Vec<u32>,
+}
+
+fn add_city(cities: &mut FxHashMap<u64, Vec<String>>, hash: u64, org: &Organization) {
+    let countries = cities.entry(hash).or_default();
+    if let Some(code) = &org.country_code
+        && !countries.contains(code)
+    {
+        countries.push(code.clone());
+    }
 }
 
 /// Hashes a sequence of vocabulary ids. 64-bit FxHash over the ids; the sequences are short and the
@@ -151,7 +161,7 @@ impl Registry {
         }
         let mut acronyms: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut by_ror = FxHashMap::default();
-        let mut cities = FxHashSet::default();
+        let mut cities: FxHashMap<u64, Vec<String>> = FxHashMap::default();
         let mut city_keys = Vec::with_capacity(orgs.len());
         for (i, org) in orgs.iter().enumerate() {
             city_keys.push(
@@ -180,7 +190,7 @@ impl Registry {
                     .map(|w| vocab.get(w).copied())
                     .collect::<Option<Vec<u32>>>()
                 {
-                    cities.insert(hash_ids(&ids));
+                    add_city(&mut cities, hash_ids(&ids), org);
                 } else {
                     // A city word that no name uses: give it an id so the city can still be recognised.
                     let ids: Vec<u32> = key
@@ -190,7 +200,7 @@ impl Registry {
                             *vocab.entry(w.to_string()).or_insert(next)
                         })
                         .collect();
-                    cities.insert(hash_ids(&ids));
+                    add_city(&mut cities, hash_ids(&ids), org);
                 }
             }
         }
@@ -327,7 +337,14 @@ impl Registry {
     }
 
     pub(crate) fn is_city(&self, hash: u64) -> bool {
-        self.cities.contains(&hash)
+        self.cities.contains_key(&hash)
+    }
+
+    /// True when a city of this name is known, and only outside `country`.
+    pub(crate) fn city_only_outside(&self, hash: u64, country: &str) -> bool {
+        self.cities
+            .get(&hash)
+            .is_some_and(|countries| !countries.iter().any(|c| c == country))
     }
 
     /// The store key of this organisation and of its ancestors through ROR `parent` relationships,

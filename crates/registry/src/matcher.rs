@@ -738,6 +738,33 @@ impl<'r> AffiliationMatcher<'r> {
                 {
                     continue;
                 }
+                // "École Normale Supérieure Paris" is not the one in Bujumbura: a name followed, to
+                // the end of its part, by a city that only other countries have names another
+                // organisation. Words in capitals there are an acronym ("... Pharmacology PAS").
+                if span.end_token < part.core.1
+                    && !part.ids[span.end_token..part.core.1].contains(&UNKNOWN)
+                    && slice(
+                        input,
+                        part.start + part.tokens[span.end_token].start,
+                        part.start + part.tokens[part.core.1 - 1].end,
+                    )
+                    .chars()
+                    .any(char::is_lowercase)
+                    && group.iter().all(|c| {
+                        self.registry
+                            .org(c.org)
+                            .country_code
+                            .as_deref()
+                            .is_some_and(|code| {
+                                self.registry.city_only_outside(
+                                    hash_ids(&part.ids[span.end_token..part.core.1]),
+                                    code,
+                                )
+                            })
+                    })
+                {
+                    continue;
+                }
                 // "Israel Institute for Biological Research" is not the "Israel Institute".
                 if continues_to_the_right(input, part, span.end_token) {
                     continue;

@@ -404,6 +404,33 @@ const ORGS: &[Org] = &[
         &[("parent", "0000upsac")],
     ),
     (
+        "01dp7jr64",
+        "École Normale Supérieure",
+        &[],
+        "Bujumbura",
+        "BI",
+        "education",
+        &[],
+    ),
+    (
+        "0288swk05",
+        "Maj Institute of Pharmacology",
+        &[],
+        "Krakow",
+        "PL",
+        "facility",
+        &[],
+    ),
+    (
+        "0000ucnth",
+        "University College of the North",
+        &[],
+        "The Pas",
+        "CA",
+        "education",
+        &[],
+    ),
+    (
         "0000actgv",
         "ACT Government",
         &["Australian Capital Territory"],
@@ -1131,4 +1158,23 @@ fn an_organisations_own_region_as_its_name_is_the_place_in_an_address() {
         .is_empty()
     );
     assert_eq!(matched(&r, "ACT Government, Canberra"), ["ACT Government"]);
+}
+
+#[test]
+fn a_city_that_only_other_countries_have_after_a_name_names_another_organisation() {
+    let r = registry();
+    // Paris is a city only in France (here), the Burundian school is in Bujumbura.
+    assert!(matched(&r, "École Normale Supérieure Paris").is_empty());
+    assert_eq!(
+        matched(&r, "École Normale Supérieure Bujumbura"),
+        ["École Normale Supérieure"]
+    );
+    // Words in capitals are an acronym, not the town of The Pas in Canada.
+    assert_eq!(
+        matched(
+            &r,
+            "Laboratory of Pharmacogenomics, Maj Institute of Pharmacology PAS"
+        ),
+        ["Maj Institute of Pharmacology"]
+    );
 }
