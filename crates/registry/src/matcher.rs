@@ -1057,19 +1057,41 @@ impl<'r> AffiliationMatcher<'r> {
         // Pathology") belongs to some parent: without that parent or its city in the string, the
         // name is another body's.
         let found: Vec<u32> = kept.iter().map(|k| k.candidate.org).collect();
+        // A unit of some parent the string does not name.
+        let parent_unnamed = |org: &Organization| {
+            org.parents().next().is_some()
+                && !org.parents().any(|p| {
+                    self.registry
+                        .index_of(p)
+                        .is_some_and(|i| found.contains(&i))
+                })
+        };
         kept.retain(|k| {
             let org = self.registry.org(k.candidate.org);
             let first_word =
                 &parts[k.candidate.span.first_part].tokens[k.candidate.span.first_token].text;
             let unit = UNIT_NAME_WORDS.contains(&first_word.as_str());
-            let has_parent = org.parents().next().is_some();
-            let parent_named = org.parents().any(|p| {
-                self.registry
-                    .index_of(p)
-                    .is_some_and(|i| found.contains(&i))
-            });
-            !unit || !has_parent || parent_named || k.city_agrees
+            !unit || !parent_unnamed(org) || k.city_agrees
         });
+        // With no country named, a unit of an unnamed parent whose name is common words only
+        // ("Institute of Human Genetics"), in another country than every name with a proper word in
+        // the string ("..., University of Bonn"), is a namesake's: the address is where the
+        // distinctive name is.
+        if country.code.is_none() {
+            let common_only = |k: &Accepted| {
+                parent_unnamed(self.registry.org(k.candidate.org))
+                    && !self.has_proper_word(parts, &k.candidate.span)
+            };
+            let country_of = |k: &Accepted| self.registry.org(k.candidate.org).country_code.clone();
+            let distinctive: Vec<Option<String>> = kept
+                .iter()
+                .filter(|k| self.has_proper_word(parts, &k.candidate.span))
+                .map(country_of)
+                .collect();
+            if !distinctive.is_empty() {
+                kept.retain(|k| !common_only(k) || distinctive.contains(&country_of(k)));
+            }
+        }
         if kept.is_empty() {
             return;
         }
@@ -1208,6 +1230,24 @@ impl<'r> AffiliationMatcher<'r> {
             || self.registry.word_frequency(id) < 15
             || self.registry.is_city(hash_ids(&[id]))
             || tandem_countries::country_code_for_name(&part.tokens[token].text).is_some()
+    }
+
+    /// True when a word of the span is a proper name.
+    fn has_proper_word(&self, parts: &[Part], span: &Span) -> bool {
+        (span.first_part..=span.last_part).any(|pi| {
+            let part = &parts[pi];
+            let from = if pi == span.first_part {
+                span.first_token
+            } else {
+                0
+            };
+            let to = if pi == span.last_part {
+                span.end_token
+            } else {
+                part.tokens.len()
+            };
+            (from..to).any(|t| self.starts_proper_name(part, t))
+        })
     }
 
     /// True when the word at `token` is a proper name or starts a two-word city ("Kansas City").

@@ -431,6 +431,24 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "0000ihgen",
+        "Institute of Human Nutrition",
+        &[],
+        "Montpellier",
+        "FR",
+        "facility",
+        &[("parent", "0000upsac")],
+    ),
+    (
+        "041nas322",
+        "University of Bonn",
+        &[],
+        "Bonn",
+        "DE",
+        "education",
+        &[],
+    ),
+    (
         "0000actgv",
         "ACT Government",
         &["Australian Capital Territory"],
@@ -1176,5 +1194,28 @@ fn a_city_that_only_other_countries_have_after_a_name_names_another_organisation
             "Laboratory of Pharmacogenomics, Maj Institute of Pharmacology PAS"
         ),
         ["Maj Institute of Pharmacology"]
+    );
+}
+
+#[test]
+fn a_common_name_in_another_country_than_the_distinctive_names_is_a_namesakes() {
+    let r = registry();
+    let matcher = AffiliationMatcher::new(&r);
+    // No country named, but "Bonn" places the address in Germany: the French institute of that
+    // name is not named beside the university.
+    let result = matcher.match_affiliation("Institute of Human Nutrition, University of Bonn");
+    let names = |list: &[tandem_registry::OrganizationMatch]| {
+        list.iter().map(|m| m.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&result.matches), ["University of Bonn"]);
+    assert!(
+        names(&result.also_named).is_empty(),
+        "{:?}",
+        result.also_named
+    );
+    // Alone, the name is still the institute's.
+    assert_eq!(
+        matched(&r, "Institute of Human Nutrition"),
+        ["Institute of Human Nutrition"]
     );
 }
