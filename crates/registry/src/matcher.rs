@@ -659,6 +659,16 @@ impl<'r> AffiliationMatcher<'r> {
                     if self.only_its_place(c.org, &span_words(parts, &c.span)) {
                         return false;
                     }
+                    // "Hasselt, Limburg, Belgium": a part between a city and the country that ends
+                    // the address, with no word saying what kind of body it is, is the region.
+                    if c.kind == MatchKind::WholePart
+                        && self.in_region_slot(input, parts, &c.span)
+                        && !span_words(parts, &c.span)
+                            .iter()
+                            .any(|w| BODY_WORDS.contains(w))
+                    {
+                        return false;
+                    }
                     let org_country = self.registry.org(c.org).country_code.as_deref();
                     match (code, c.form) {
                         (Some(code), NameForm::WithoutCountry(qualifier)) => {
@@ -1291,6 +1301,30 @@ impl<'r> AffiliationMatcher<'r> {
                         && w.iter().zip(city).all(|(a, b)| *a == b.as_str())
                 })
         })
+    }
+
+    /// True when the span is a whole part that follows a part naming a city and precedes the last
+    /// part, which names a country: "Hasselt, Limburg, Belgium".
+    fn in_region_slot(&self, input: &str, parts: &[Part], span: &Span) -> bool {
+        let p = span.first_part;
+        if span.last_part != p || p == 0 || p + 2 != parts.len() {
+            return false;
+        }
+        let city = &parts[p - 1];
+        let is_city = city.core.1 > city.core.0
+            && !city.ids[city.core.0..city.core.1].contains(&UNKNOWN)
+            && self
+                .registry
+                .is_city(hash_ids(&city.ids[city.core.0..city.core.1]));
+        let last = &parts[p + 1];
+        is_city
+            && !last.tokens.is_empty()
+            && tandem_countries::country_code_for_name(&slice(
+                input,
+                last.start + last.tokens[0].start,
+                last.start + last.tokens[last.tokens.len() - 1].end,
+            ))
+            .is_some()
     }
 
     /// True when `words` are, word for word, the organisation's own city or region.

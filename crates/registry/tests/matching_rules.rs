@@ -449,6 +449,15 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "0000limbg",
+        "Province of Limburg",
+        &["Limburg"],
+        "Hasselt",
+        "BE",
+        "government",
+        &[],
+    ),
+    (
         "0000actgv",
         "ACT Government",
         &["Australian Capital Territory"],
@@ -1217,5 +1226,22 @@ fn a_common_name_in_another_country_than_the_distinctive_names_is_a_namesakes() 
     assert_eq!(
         matched(&r, "Institute of Human Nutrition"),
         ["Institute of Human Nutrition"]
+    );
+}
+
+#[test]
+fn a_part_between_the_city_and_the_country_is_the_region() {
+    let r = registry();
+    assert!(
+        matched(
+            &r,
+            "Centre for Biostatistics and Statistical Bioinformatics, Hasselt, Limburg, Belgium"
+        )
+        .is_empty()
+    );
+    // Elsewhere in the address, the name is the province's.
+    assert_eq!(
+        matched(&r, "Limburg, Hasselt, Belgium"),
+        ["Province of Limburg"]
     );
 }
