@@ -654,8 +654,9 @@ impl<'r> AffiliationMatcher<'r> {
                     {
                         return false;
                     }
-                    // "Hasselt, Limburg, Belgium": a name that is only the organisation's own city
-                    // or region ("Limburg" of the Province of Limburg) is, in an address, the place.
+                    // "Canberra, Australian Capital Territory, Australia": a name that is only the
+                    // organisation's own city or region (an alias of the ACT Government) is, in an
+                    // address, the place.
                     if self.only_its_place(c.org, &span_words(parts, &c.span)) {
                         return false;
                     }
@@ -939,14 +940,6 @@ impl<'r> AffiliationMatcher<'r> {
             let chosen = &chosen;
             let agrees = city_agrees(chosen);
             // The same acronym stands alone, beside nothing but its country ("IAEA, Austria").
-            let part_is_country = |p: &Part| {
-                let text = slice(
-                    input,
-                    p.start + p.tokens[0].start,
-                    p.start + p.tokens[p.tokens.len() - 1].end,
-                );
-                tandem_countries::country_code_for_name(&text).is_some()
-            };
             let acronym_alone = kind == MatchKind::Acronym
                 && parts.len() == 2
                 && country.strict
@@ -954,7 +947,7 @@ impl<'r> AffiliationMatcher<'r> {
                 && parts
                     .iter()
                     .enumerate()
-                    .all(|(pi, p)| pi == span.first_part || part_is_country(p));
+                    .all(|(pi, p)| pi == span.first_part || part_is_country(input, p));
             if kind == MatchKind::Acronym
                 && !acronym_alone
                 && !display_acronym
@@ -973,10 +966,7 @@ impl<'r> AffiliationMatcher<'r> {
                 && !self.registry.org(chosen.org).cities.is_empty()
                 && (chosen.name_kind != NameKind::Display || group_all.len() > 1)
                 && parts.iter().enumerate().any(|(pi, p)| {
-                    (pi < span.first_part || pi > span.last_part)
-                        && p.core.1 > p.core.0
-                        && !p.ids[p.core.0..p.core.1].contains(&UNKNOWN)
-                        && self.registry.is_city(hash_ids(&p.ids[p.core.0..p.core.1]))
+                    (pi < span.first_part || pi > span.last_part) && self.part_is_city(p)
                 })
             {
                 continue;
@@ -1307,24 +1297,17 @@ impl<'r> AffiliationMatcher<'r> {
     /// part, which names a country: "Hasselt, Limburg, Belgium".
     fn in_region_slot(&self, input: &str, parts: &[Part], span: &Span) -> bool {
         let p = span.first_part;
-        if span.last_part != p || p == 0 || p + 2 != parts.len() {
-            return false;
-        }
-        let city = &parts[p - 1];
-        let is_city = city.core.1 > city.core.0
-            && !city.ids[city.core.0..city.core.1].contains(&UNKNOWN)
-            && self
-                .registry
-                .is_city(hash_ids(&city.ids[city.core.0..city.core.1]));
-        let last = &parts[p + 1];
-        is_city
-            && !last.tokens.is_empty()
-            && tandem_countries::country_code_for_name(&slice(
-                input,
-                last.start + last.tokens[0].start,
-                last.start + last.tokens[last.tokens.len() - 1].end,
-            ))
-            .is_some()
+        span.last_part == p
+            && p > 0
+            && p + 2 == parts.len()
+            && self.part_is_city(&parts[p - 1])
+            && part_is_country(input, &parts[p + 1])
+    }
+
+    /// True when the part, without its footnote numbers, is a city some organisation is in.
+    fn part_is_city(&self, p: &Part) -> bool {
+        let core = &p.ids[p.core.0..p.core.1];
+        !core.is_empty() && !core.contains(&UNKNOWN) && self.registry.is_city(hash_ids(core))
     }
 
     /// True when `words` are, word for word, the organisation's own city or region.
@@ -1882,6 +1865,17 @@ fn is_system(org: &Organization) -> bool {
 }
 
 /// The words a span covers, across its parts.
+/// True when the whole part is a country's name ("Austria", "Peoples R China").
+fn part_is_country(input: &str, p: &Part) -> bool {
+    !p.tokens.is_empty()
+        && tandem_countries::country_code_for_name(&slice(
+            input,
+            p.start + p.tokens[0].start,
+            p.start + p.tokens[p.tokens.len() - 1].end,
+        ))
+        .is_some()
+}
+
 fn span_words<'p>(parts: &'p [Part], span: &Span) -> Vec<&'p str> {
     parts[span.first_part..=span.last_part]
         .iter()
