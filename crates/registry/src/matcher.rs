@@ -1234,20 +1234,8 @@ impl<'r> AffiliationMatcher<'r> {
 
     /// True when a word of the span is a proper name.
     fn has_proper_word(&self, parts: &[Part], span: &Span) -> bool {
-        (span.first_part..=span.last_part).any(|pi| {
-            let part = &parts[pi];
-            let from = if pi == span.first_part {
-                span.first_token
-            } else {
-                0
-            };
-            let to = if pi == span.last_part {
-                span.end_token
-            } else {
-                part.tokens.len()
-            };
-            (from..to).any(|t| self.starts_proper_name(part, t))
-        })
+        span_token_ranges(parts, span)
+            .any(|(part, mut tokens)| tokens.any(|t| self.starts_proper_name(part, t)))
     }
 
     /// True when the word at `token` is a proper name or starts a two-word city ("Kansas City").
@@ -1876,19 +1864,29 @@ fn part_is_country(input: &str, p: &Part) -> bool {
         .is_some()
 }
 
-fn span_words<'p>(parts: &'p [Part], span: &Span) -> Vec<&'p str> {
+/// Each part the span covers, with the range of its tokens inside the span.
+fn span_token_ranges<'p>(
+    parts: &'p [Part],
+    span: &Span,
+) -> impl Iterator<Item = (&'p Part, std::ops::Range<usize>)> {
+    let span = *span;
     parts[span.first_part..=span.last_part]
         .iter()
         .enumerate()
-        .flat_map(|(i, p)| {
+        .map(move |(i, p)| {
             let from = if i == 0 { span.first_token } else { 0 };
             let to = if span.first_part + i == span.last_part {
                 span.end_token
             } else {
                 p.tokens.len()
             };
-            p.tokens[from..to].iter().map(|t| t.text.as_str())
+            (p, from..to)
         })
+}
+
+fn span_words<'p>(parts: &'p [Part], span: &Span) -> Vec<&'p str> {
+    span_token_ranges(parts, span)
+        .flat_map(|(p, tokens)| p.tokens[tokens].iter().map(|t| t.text.as_str()))
         .collect()
 }
 
