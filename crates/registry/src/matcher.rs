@@ -1095,9 +1095,17 @@ impl<'r> AffiliationMatcher<'r> {
         if kept.is_empty() {
             return;
         }
+        // "Charité – Universitätsmedizin Berlin, corporate member of Freie Universität Berlin and
+        // Humboldt-Universität zu Berlin": what comes after "member of" are bodies the affiliation
+        // belongs to. While an organisation is named outside them, none of them is the main one.
+        let member_of = member_of_at(input, parts[0].start);
+        let umbrella = |k: &Accepted| member_of.is_some_and(|at| k.candidate.start >= at);
+        let all_umbrellas = kept.iter().all(umbrella);
+        let may_be_primary = |k: &Accepted| all_umbrellas || !umbrella(k);
         let mut primary = kept
             .iter()
             .enumerate()
+            .filter(|(_, k)| may_be_primary(k))
             .max_by(|(_, a), (_, b)| self.salience(a, parts).total_cmp(&self.salience(b, parts)))
             .map(|(i, _)| i)
             .unwrap_or(0);
@@ -1106,8 +1114,10 @@ impl<'r> AffiliationMatcher<'r> {
         for _ in 0..2 {
             let org = self.registry.org(kept[primary].candidate.org);
             let parent = kept.iter().position(|k| {
-                org.parents()
-                    .any(|p| p == self.registry.org(k.candidate.org).ror)
+                may_be_primary(k)
+                    && org
+                        .parents()
+                        .any(|p| p == self.registry.org(k.candidate.org).ror)
             });
             match parent {
                 Some(p) => primary = p,
@@ -1862,6 +1872,22 @@ fn part_is_country(input: &str, p: &Part) -> bool {
             p.start + p.tokens[p.tokens.len() - 1].end,
         ))
         .is_some()
+}
+
+/// Where the first words "member of" at or after `from` (the start of an address) end. One in a later
+/// address lies beyond every name of this one, so it changes nothing here.
+fn member_of_at(input: &str, from: usize) -> Option<usize> {
+    const PHRASE: &str = "member of ";
+    let text = input.get(from..)?;
+    text.match_indices(['m', 'M'])
+        .map(|(i, _)| i)
+        .find(|&i| {
+            !text[..i].ends_with(char::is_alphanumeric)
+                && text
+                    .get(i..i + PHRASE.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(PHRASE))
+        })
+        .map(|i| from + i + PHRASE.len())
 }
 
 /// Each part the span covers, with the range of its tokens inside the span.

@@ -466,6 +466,33 @@ const ORGS: &[Org] = &[
         "government",
         &[],
     ),
+    (
+        "0000ngmed",
+        "Northgate Medical School",
+        &[],
+        "Northgate",
+        "GB",
+        "healthcare",
+        &[("related", "0000ngunv"), ("related", "0000ngtec")],
+    ),
+    (
+        "0000ngunv",
+        "University of Northgate",
+        &[],
+        "Northgate",
+        "GB",
+        "education",
+        &[("related", "0000ngmed")],
+    ),
+    (
+        "0000ngtec",
+        "Northgate Institute of Technology",
+        &[],
+        "Northgate",
+        "GB",
+        "education",
+        &[("related", "0000ngmed")],
+    ),
 ];
 
 /// First-level subdivisions, for the organisations that need one.
@@ -1243,5 +1270,23 @@ fn a_part_between_the_city_and_the_country_is_the_region() {
     assert_eq!(
         matched(&r, "Limburg, Hasselt, Belgium"),
         ["Province of Limburg"]
+    );
+}
+
+#[test]
+fn the_bodies_an_affiliation_is_a_member_of_are_not_the_affiliation() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Anatomy, Northgate Medical School, corporate member of University of \
+             Northgate and Northgate Institute of Technology"
+        ),
+        ["Northgate Medical School"]
+    );
+    // With nothing named before it, what follows "member of" is still the affiliation.
+    assert_eq!(
+        matched(&r, "Member of the Northgate Institute of Technology"),
+        ["Northgate Institute of Technology"]
     );
 }
