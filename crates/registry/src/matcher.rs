@@ -30,7 +30,7 @@ pub enum MatchKind {
     AdjacentParts,
     /// One of its names is inside a longer part.
     InsidePart,
-    /// A part is one of its acronyms, in capitals, and the country and city agree.
+    /// A part is one of its acronyms, in capitals, and nothing points to another organisation.
     Acronym,
 }
 
@@ -54,7 +54,9 @@ impl MatchKind {
             }
             MatchKind::InsidePart => "one of its names appears inside a part of the string",
             MatchKind::Acronym => {
-                "a part of the string is its acronym, and the country and city agree"
+                "a part of the string is one of its acronyms, which counts only when it cannot be \
+                 another's: the whole string and no other organisation's, its display name, beside \
+                 its country alone, or with its country and city named"
             }
         }
     }
@@ -695,7 +697,7 @@ impl<'r> AffiliationMatcher<'r> {
             }
             // "RIKEN", "INSEAD": a part that is, letter for letter, the display name of one of the
             // organisations with that acronym names that one.
-            let mut display_acronym = false;
+            let mut acronym_names_one = false;
             if kind == MatchKind::Acronym {
                 let text = slice(input, group[0].start, group[0].end);
                 let exact: Vec<&Candidate> = group
@@ -710,10 +712,21 @@ impl<'r> AffiliationMatcher<'r> {
                     .collect();
                 if exact.len() == 1 {
                     group = exact;
-                    display_acronym = true;
+                    acronym_names_one = true;
+                }
+                // "UCLA", "EPAMIG": a string that is nothing but an acronym of three or more letters
+                // that one organisation alone in the registry has names that one. Beside other
+                // words, an acronym still needs its country and city.
+                if parts.len() == 1
+                    && group_all.len() == 1
+                    && text.chars().filter(|c| c.is_alphanumeric()).count() >= 3
+                {
+                    acronym_names_one = true;
                 }
             }
-            if code.is_none() && !display_acronym && !self.trusted_without_country(group[0], parts)
+            if code.is_none()
+                && !acronym_names_one
+                && !self.trusted_without_country(group[0], parts)
             {
                 continue;
             }
@@ -950,7 +963,7 @@ impl<'r> AffiliationMatcher<'r> {
                     .all(|(pi, p)| pi == span.first_part || part_is_country(input, p));
             if kind == MatchKind::Acronym
                 && !acronym_alone
-                && !display_acronym
+                && !acronym_names_one
                 && (!agrees || code.is_none())
             {
                 // An acronym alone is weak evidence: it must be unique in the country and the string

@@ -223,6 +223,16 @@ const ORGS: &[Org] = &[
         &[],
     ),
     ("01sjwvz98", "RIKEN", &[], "Wako", "JP", "facility", &[]),
+    // Shares the acronym IAEA.
+    (
+        "0000iaea2",
+        "Irish Agricultural Economics Association",
+        &[],
+        "Dublin",
+        "IE",
+        "other",
+        &[],
+    ),
     (
         "03g03ge92",
         "Amgen (United States)",
@@ -800,8 +810,17 @@ fn an_acronym_beside_only_its_country_is_enough() {
     );
     // In a longer address the acronym still needs the city.
     assert!(matched(&r, "Department of Safety, IAEA, Austria").is_empty());
-    // Alone, without a country, it is not enough.
+    // Alone, without a country, an acronym two organisations have names neither.
     assert!(matched(&r, "IAEA").is_empty());
+}
+
+#[test]
+fn a_string_that_is_only_an_acronym_no_other_organisation_has_names_its_organisation() {
+    let r = registry();
+    assert_eq!(matched(&r, "CSU"), ["Central South University"]);
+    assert_eq!(matched(&r, " CSU "), ["Central South University"]);
+    // Beside other words it still needs its country and city.
+    assert!(matched(&r, "Department of Physics, CSU").is_empty());
 }
 
 #[test]
