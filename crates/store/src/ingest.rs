@@ -8,7 +8,8 @@
 //!    partition, then to the later input and row (the current store counts as earliest). Ids in any
 //!    merged-ids list are dropped.
 //! 3. **Write.** Each table is rewritten from the current store and the staged chunks, keeping only the
-//!    winning copies, into a new version folder. The `current` link then moves to it in one rename, so a
+//!    winning copies, into a new version folder; the year files of a table are shared out among the
+//!    threads. The `current` link then moves to it in one rename, so a
 //!    reader (or a kill) sees either the old store or the new one, never a mixture.
 
 use crate::builders::{WorkTables, institution_batches};
@@ -210,11 +211,21 @@ pub fn ingest(
         fs::remove_dir_all(&out_dir).map_err(|e| StoreError::io(&out_dir, e))?;
     }
     fs::create_dir_all(&out_dir).map_err(|e| StoreError::io(&out_dir, e))?;
+    // Each table is written in as many shards as there are threads, a shard holding every year file
+    // whose year falls to it, so the largest table (works) is not one thread's tail. A year's file
+    // gets the same batches in the same order whatever the shards, so the store is the same.
+    let shards = threads.max(1) as u32;
+    let tasks: Vec<(Table, u32)> = Table::PER_WORK
+        .iter()
+        .flat_map(|&table| (0..shards).map(move |shard| (table, shard)))
+        .collect();
     let table_rows: Vec<Result<(Table, u64), StoreError>> = pool.install(|| {
-        Table::PER_WORK
+        tasks
             .par_iter()
-            .map(|&table| {
-                let rows = write_per_work_table(table, &segments, &winners, &merged, &out_dir)?;
+            .map(|&(table, shard)| {
+                let shard = YearShard { shard, shards };
+                let rows =
+                    write_per_work_table(table, shard, &segments, &winners, &merged, &out_dir)?;
                 Ok((table, rows))
             })
             .collect()
@@ -222,7 +233,13 @@ pub fn ingest(
     let mut stats = BTreeMap::new();
     for result in table_rows {
         let (table, rows) = result?;
-        stats.insert(table.name().to_string(), rows);
+        *stats.entry(table.name().to_string()).or_insert(0) += rows;
+    }
+    for table in Table::PER_WORK {
+        if stats.get(table.name()).copied().unwrap_or(0) == 0 {
+            // An empty table still has a file, so engines see its schema.
+            write_empty_per_work_table(table, &out_dir)?;
+        }
     }
     let institutions = merge_institutions(store.as_ref(), &run_dir, markers.len())?;
     let (institutions_batch, lineage_batch) = institution_batches(institutions.values())?;
@@ -703,10 +720,24 @@ pub(crate) fn parquet_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
     Ok(files)
 }
 
-/// Rewrites one per-work table, keeping each work's winning copy only, one file per publication year.
-/// Returns the rows written.
+/// Which year files of a per-work table one writing task owns.
+#[derive(Clone, Copy)]
+struct YearShard {
+    shard: u32,
+    shards: u32,
+}
+
+impl YearShard {
+    fn owns(self, year: Option<i32>) -> bool {
+        year.map_or(0, |y| y.unsigned_abs() % self.shards) == self.shard
+    }
+}
+
+/// Rewrites the year files of one per-work table that `shard` owns, keeping each work's winning copy
+/// only, one file per publication year. Returns the rows written.
 fn write_per_work_table(
     table: Table,
+    shard: YearShard,
     segments: &[Segment],
     winners: &HashMap<i64, Winner>,
     merged: &HashSet<i64>,
@@ -725,6 +756,7 @@ fn write_per_work_table(
         for batch in segment.read(table, None)? {
             let batch = batch?;
             let ids = batch.column(0).as_primitive::<Int64Type>();
+            let batch_years = batch.column(year_column).as_primitive::<Int32Type>();
             let copy_rows = batch
                 .column_by_name(ROW_COLUMN)
                 .map(|c| c.as_primitive::<Int32Type>().clone());
@@ -732,8 +764,10 @@ fn write_per_work_table(
                 .map(|i| {
                     let id = ids.value(i);
                     let winner = winners.get(&id);
+                    let year = batch_years.is_valid(i).then(|| batch_years.value(i));
                     Some(
-                        !merged.contains(&id)
+                        shard.owns(year)
+                            && !merged.contains(&id)
                             && winner.is_some_and(|w| {
                                 w.segment == seg_no
                                     && copy_rows.as_ref().is_none_or(|r| r.value(i) == w.row)
@@ -741,6 +775,9 @@ fn write_per_work_table(
                     )
                 })
                 .collect();
+            if keep.true_count() == 0 {
+                continue;
+            }
             let kept = filter_record_batch(&batch, &keep)?;
             let kept = kept.project(&(0..schema.fields().len()).collect::<Vec<_>>())?;
             rows += kept.num_rows() as u64;
@@ -771,19 +808,20 @@ fn write_per_work_table(
             }
         }
     }
-    if writers.is_empty() {
-        // An empty table still has a file, so engines see its schema.
-        let path = dir.join(crate::schema::year_file_name(None));
-        let file = File::create(&path).map_err(|e| StoreError::io(&path, e))?;
-        writers.insert(
-            None,
-            ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))?,
-        );
-    }
     for (_, writer) in writers {
         writer.close()?;
     }
     Ok(rows)
+}
+
+/// The file of a per-work table with no rows: its schema only.
+fn write_empty_per_work_table(table: Table, out_dir: &Path) -> Result<(), StoreError> {
+    let dir = out_dir.join(table.name());
+    fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+    let path = dir.join(crate::schema::year_file_name(None));
+    let file = File::create(&path).map_err(|e| StoreError::io(&path, e))?;
+    ArrowWriter::try_new(file, table.schema(), Some(writer_properties()))?.close()?;
+    Ok(())
 }
 
 fn distinct_is_whole(years: &datafusion::arrow::array::Int32Array, year: Option<i32>) -> bool {

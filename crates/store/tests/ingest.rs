@@ -207,6 +207,81 @@ fn file_order_does_not_matter_and_two_steps_equal_one() {
     );
 }
 
+/// Every file of a store's current version (tables, not the manifest) with its bytes.
+fn table_files(store: &Path) -> BTreeMap<String, Vec<u8>> {
+    let store = Store::open(store).unwrap();
+    let mut files = BTreeMap::new();
+    for table in Table::ALL {
+        let dir = store.table_path(table);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = format!(
+                "{}/{}",
+                table.name(),
+                path.file_name().unwrap().to_string_lossy()
+            );
+            files.insert(name, std::fs::read(&path).unwrap());
+        }
+    }
+    files
+}
+
+#[test]
+fn the_thread_count_does_not_change_a_single_byte_of_the_store() {
+    // Works over ten years and none, with upserts across partitions: the year files are written by
+    // as many tasks as there are threads, and each must come out the same.
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    let year = |id: u64| match id % 11 {
+        10 => "null".to_string(),
+        y => (2015 + y).to_string(),
+    };
+    let line = |id: u64, updated: &str, title: &str| {
+        work(id, updated, title).replace(
+            r#""publication_year":2023"#,
+            &format!(r#""publication_year":{}"#, year(id)),
+        )
+    };
+    let w = snap.join("data/works");
+    for (p, partition) in ["2024-01-01", "2024-02-01", "2024-03-01"]
+        .iter()
+        .enumerate()
+    {
+        let lines: Vec<String> = (0..60u64)
+            .filter(|id| (id + p as u64) % 3 != 0)
+            .map(|id| line(id, partition, &format!("W{id} as of {partition}")))
+            .collect();
+        gz(
+            &w.join(format!("updated_date={partition}/part_000.gz")),
+            &lines.join("\n"),
+        );
+    }
+    let with_threads = |threads: usize| {
+        let store = dir.path().join(format!("threads-{threads}"));
+        let inputs = tandem_openalex::inputs_from_paths(std::slice::from_ref(&snap)).unwrap();
+        let summary = ingest(
+            &store,
+            inputs,
+            &IngestOptions {
+                chunk_works: 7,
+                threads,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(summary.record.works_after, 60);
+        table_files(&store)
+    };
+    let one = with_threads(1);
+    assert!(
+        one.keys().filter(|f| f.starts_with("works/")).count() >= 11,
+        "one works file per year and one for no year: {:?}",
+        one.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(one, with_threads(2));
+    assert_eq!(one, with_threads(3));
+}
+
 #[test]
 fn lineage_and_institutions_are_kept() {
     let dir = tempfile::tempdir().unwrap();
