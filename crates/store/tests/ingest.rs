@@ -248,7 +248,7 @@ fn the_thread_count_does_not_change_a_single_byte_of_the_store() {
         .enumerate()
     {
         let lines: Vec<String> = (0..60u64)
-            .filter(|id| (id + p as u64) % 3 != 0)
+            .filter(|id| !(id + p as u64).is_multiple_of(3))
             .map(|id| line(id, partition, &format!("W{id} as of {partition}")))
             .collect();
         gz(
