@@ -9,8 +9,8 @@
 //!    merged-ids list are dropped.
 //! 3. **Write.** Each table is rewritten from the current store and the staged chunks, keeping only the
 //!    winning copies, into a new version folder; the year files of a table are shared out among the
-//!    threads. The `current` link then moves to it in one rename, so a
-//!    reader (or a kill) sees either the old store or the new one, never a mixture.
+//!    threads. The `current` link then moves to it in one rename, so a reader (or a kill) sees either
+//!    the old store or the new one, never a mixture.
 
 use crate::builders::{WorkTables, institution_batches};
 use crate::manifest::{IngestRecord, InputSummary, Manifest, TableStats};
