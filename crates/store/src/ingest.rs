@@ -163,7 +163,7 @@ pub fn ingest(
     let mut copies: u64 = 0;
     for (seg_no, segment) in segments.iter().enumerate() {
         let decide_columns = ["work_id", "updated_date", "partition", ROW_COLUMN];
-        for batch in segment.read(Table::Works, Some(&decide_columns))? {
+        for batch in segment.read(Table::Works, Some(&decide_columns), None)? {
             let batch = batch?;
             let ids = batch.column(0).as_primitive::<Int64Type>();
             let updated = batch
@@ -608,13 +608,28 @@ enum Segment {
 type Batches = Box<dyn Iterator<Item = Result<RecordBatch, StoreError>>>;
 
 impl Segment {
-    /// Streams a table's batches; with `columns`, only those columns (absent ones skipped).
-    fn read(&self, table: Table, columns: Option<&[&str]>) -> Result<Batches, StoreError> {
+    /// Streams a table's batches; with `columns`, only those columns (absent ones skipped). With
+    /// `shard`, the current store's year files of other shards are not read: their rows are not the
+    /// shard's.
+    fn read(
+        &self,
+        table: Table,
+        columns: Option<&[&str]>,
+        shard: Option<YearShard>,
+    ) -> Result<Batches, StoreError> {
         match self {
             Segment::Current(store) => {
                 let columns: Option<Vec<String>> =
                     columns.map(|c| c.iter().map(|s| s.to_string()).collect());
-                let files = parquet_files(&store.table_path(table))?;
+                let mut files = parquet_files(&store.table_path(table))?;
+                if let Some(shard) = shard {
+                    files.retain(|path| {
+                        path.file_name()
+                            .and_then(|n| n.to_str())
+                            .and_then(crate::schema::year_of_file_name)
+                            .is_none_or(|year| shard.owns(year))
+                    });
+                }
                 Ok(Box::new(files.into_iter().flat_map(
                     move |path| match parquet_reader(&path, columns.as_deref()) {
                         Ok(reader) => {
@@ -753,7 +768,7 @@ fn write_per_work_table(
     let mut rows = 0u64;
     for (seg_no, segment) in segments.iter().enumerate() {
         let seg_no = seg_no as u32;
-        for batch in segment.read(table, None)? {
+        for batch in segment.read(table, None, Some(shard))? {
             let batch = batch?;
             let ids = batch.column(0).as_primitive::<Int64Type>();
             let batch_years = batch.column(year_column).as_primitive::<Int32Type>();

@@ -256,11 +256,10 @@ fn the_thread_count_does_not_change_a_single_byte_of_the_store() {
             &lines.join("\n"),
         );
     }
-    let with_threads = |threads: usize| {
-        let store = dir.path().join(format!("threads-{threads}"));
-        let inputs = tandem_openalex::inputs_from_paths(std::slice::from_ref(&snap)).unwrap();
-        let summary = ingest(
-            &store,
+    let ingest_with = |store: &Path, paths: &[PathBuf], threads: usize| {
+        let inputs = tandem_openalex::inputs_from_paths(paths).unwrap();
+        ingest(
+            store,
             inputs,
             &IngestOptions {
                 chunk_works: 7,
@@ -268,7 +267,11 @@ fn the_thread_count_does_not_change_a_single_byte_of_the_store() {
                 ..Default::default()
             },
         )
-        .unwrap();
+        .unwrap()
+    };
+    let with_threads = |threads: usize| {
+        let store = dir.path().join(format!("threads-{threads}"));
+        let summary = ingest_with(&store, std::slice::from_ref(&snap), threads);
         assert_eq!(summary.record.works_after, 60);
         table_files(&store)
     };
@@ -280,6 +283,28 @@ fn the_thread_count_does_not_change_a_single_byte_of_the_store() {
     );
     assert_eq!(one, with_threads(2));
     assert_eq!(one, with_threads(3));
+
+    // An upsert into a store: each task reads only its own year files of the current version.
+    let in_two_steps = |threads: usize| {
+        let store = dir.path().join(format!("two-steps-{threads}"));
+        // A third of the works are not in the last partition: they come from the current store.
+        let first = [
+            w.join("updated_date=2024-01-01"),
+            w.join("updated_date=2024-02-01"),
+        ];
+        ingest_with(&store, &first, threads);
+        let summary = ingest_with(&store, &[w.join("updated_date=2024-03-01")], threads);
+        assert_eq!(summary.record.works_after, 60);
+        table_files(&store)
+    };
+    let two_steps = in_two_steps(1);
+    assert_eq!(
+        all_tables(&dir.path().join("two-steps-1")),
+        all_tables(&dir.path().join("threads-1")),
+        "two steps hold what one holds"
+    );
+    assert_eq!(two_steps, in_two_steps(2));
+    assert_eq!(two_steps, in_two_steps(3));
 }
 
 #[test]
