@@ -13,8 +13,8 @@ use crate::RegistryError;
 use crate::normalize::{GENERIC, is_stop_word, name_key, tokenize};
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
-/// Bumped whenever the file layout changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 12;
+/// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
+pub const FORMAT_VERSION: u32 = 13;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.

@@ -928,7 +928,10 @@ impl<'r> AffiliationMatcher<'r> {
                     .filter_map(|r| self.registry.index_of(r))
                     .filter(|&i| {
                         let campus = self.registry.org(i);
-                        campus.cities.iter().all(|c| !org.cities.contains(c))
+                        // A campus in the system's own city counts only when the string does not
+                        // name the system itself ("Texas A&M University System, College Station").
+                        (chosen.name_kind != NameKind::Display
+                            || campus.cities.iter().all(|c| !org.cities.contains(c)))
                             && campus.types.iter().any(|t| t == "education")
                             && self.city_in(i, all_tokens)
                             && code.is_none_or(|code| {

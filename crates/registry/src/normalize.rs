@@ -389,6 +389,9 @@ pub fn tokenize(s: &str) -> Vec<Token> {
     for (i, c) in s.char_indices() {
         if tandem_countries::is_combining_mark(c) {
             // An accent written apart ("I" and a combining dot) belongs to its letter.
+        } else if c == 'ʻ' {
+            // The ʻokina is a letter to Unicode, but names are also written without it or with an
+            // apostrophe: "Hawaiʻi", "Hawai'i" and "Hawaii" all read "hawaii".
         } else if c.is_alphanumeric() {
             let is_digit = c.is_ascii_digit();
             // Words run together by a lost separator ("University of Notre DameNotre Dame", "Tohoku
@@ -406,7 +409,7 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             }
             tandem_countries::push_folded_lowercase(c, &mut word);
             end = i + c.len_utf8();
-        } else if matches!(c, '\'' | '’' | '`' | 'ʼ') && !word.is_empty() {
+        } else if matches!(c, '\'' | '’' | '‘' | '`' | 'ʼ') && !word.is_empty() {
             // "King's" reads as "kings"
         } else if !word.is_empty() {
             if university_initial(s, start, end) {
@@ -568,6 +571,22 @@ pub fn name_key(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_okina_reads_like_no_mark_and_like_an_apostrophe() {
+        let plain = name_key("University of Hawaii");
+        assert_eq!(name_key("University of Hawaiʻi"), plain);
+        assert_eq!(name_key("University of Hawai'i"), plain);
+        assert_eq!(name_key("University of Hawai‘i"), plain);
+        assert_eq!(name_key("ʻIolani School"), name_key("Iolani School"));
+        // Byte ranges still point into the string as written.
+        let tokens = tokenize("Hawaiʻi Pacific");
+        assert_eq!(tokens[0].text, "hawaii");
+        assert_eq!(
+            &"Hawaiʻi Pacific"[tokens[0].start..tokens[0].end],
+            "Hawaiʻi"
+        );
+    }
 
     #[test]
     fn full_words_and_wos_abbreviations_meet() {

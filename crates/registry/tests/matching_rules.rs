@@ -233,6 +233,34 @@ const ORGS: &[Org] = &[
         "other",
         &[],
     ),
+    // A university system whose name its campuses share, with a campus in the system's own city.
+    (
+        "0000wsys0",
+        "Westmarch University System",
+        &["Westmarch University"],
+        "Eastbrook",
+        "US",
+        "education",
+        &[("child", "0000wsea0"), ("child", "0000wsri0")],
+    ),
+    (
+        "0000wsea0",
+        "Westmarch University at Eastbrook",
+        &["Westmarch University"],
+        "Eastbrook",
+        "US",
+        "education",
+        &[("parent", "0000wsys0")],
+    ),
+    (
+        "0000wsri0",
+        "Westmarch University at Riverton",
+        &["Westmarch University"],
+        "Riverton",
+        "US",
+        "education",
+        &[("parent", "0000wsys0")],
+    ),
     (
         "03g03ge92",
         "Amgen (United States)",
@@ -821,6 +849,34 @@ fn a_string_that_is_only_an_acronym_no_other_organisation_has_names_its_organisa
     assert_eq!(matched(&r, " CSU "), ["Central South University"]);
     // Beside other words it still needs its country and city.
     assert!(matched(&r, "Department of Physics, CSU").is_empty());
+}
+
+#[test]
+fn a_system_name_with_a_campus_city_named_is_that_campus_even_in_the_systems_own_city() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "Westmarch University, Department of History, Riverton, MA 02115, USA"
+        ),
+        ["Westmarch University at Riverton"]
+    );
+    // The system's offices share the city with a campus; an address there is the campus. (With the
+    // city right after the name, "Westmarch University, Eastbrook" is the campus's own name.)
+    assert_eq!(
+        matched(
+            &r,
+            "Westmarch University, Department of History, Eastbrook, MA 02115, USA"
+        ),
+        ["Westmarch University at Eastbrook"]
+    );
+    // Named by its own name, the system stays the system.
+    assert_eq!(
+        matched(&r, "Westmarch University System, Eastbrook, MA 02115, USA"),
+        ["Westmarch University System"]
+    );
+    // No campus city: no guess.
+    assert!(matched(&r, "Department of History, Westmarch University, USA").is_empty());
 }
 
 #[test]
