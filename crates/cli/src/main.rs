@@ -85,6 +85,14 @@ enum StoreCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Commands that only print can be piped into `head`; the servers and network clients keep Rust's
+    // ignored SIGPIPE, so a closed connection is an error to handle rather than the end of the process.
+    if !matches!(
+        cli.command,
+        Command::Serve(_) | Command::Demo(_) | Command::Pull(_) | Command::Survey(_)
+    ) {
+        restore_sigpipe();
+    }
     let result = match cli.command {
         Command::Ingest(IngestCommand::Openalex(args)) => ingest_cmd::ingest_openalex(args),
         Command::Ingest(IngestCommand::Scopus(args)) => {
@@ -113,5 +121,15 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`tandem match ... | head`) panics with
+/// "failed printing to stdout". The default action ends the process quietly instead, as for `cat`.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called at start-up, before any thread is spawned; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -154,7 +154,16 @@ fn explain(registry: &Registry, result: &MatchResult) {
         println!(
             "No part of the string is a name, alias, label or acronym of an organisation in the registry"
         );
-        println!("that agrees with the country it names.");
+        if countries.is_empty() {
+            println!(
+                "that is distinctive enough to stand without a country: a name shared by several"
+            );
+            println!(
+                "organisations, a common-word alias or an acronym needs the country (and city) too."
+            );
+        } else {
+            println!("that agrees with the country it names.");
+        }
     }
 }
 
@@ -193,6 +202,9 @@ fn print_match(label: &str, registry: &Registry, m: &OrganizationMatch) {
         format!("city agrees ({city})")
     } else if city.is_empty() {
         "no city in the registry".to_string()
+    } else if m.substring.to_lowercase().contains(&city.to_lowercase()) {
+        // "University of Tennessee, Knoxville": a city inside the name does not place it.
+        format!("city ({city}) named only within the name matched")
     } else {
         format!("city ({city}) not named")
     };

@@ -207,6 +207,20 @@ fn match_explains_one_string() {
         "{text}"
     );
 
+    // A city inside the matched name is not the address's city, and the explanation says so.
+    let out = tandem(&[
+        "match",
+        "Oxford University, United Kingdom",
+        "--registry",
+        r,
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("https://ror.org/052gg0110"), "{text}");
+    assert!(
+        text.contains("city (Oxford) named only within the name matched"),
+        "{text}"
+    );
+
     // "Beth Israel" is not Israel, and the country comes from the state and ZIP code.
     let out = tandem(&[
         "match",
@@ -226,6 +240,23 @@ fn match_explains_one_string() {
     ]);
     let text = stdout(&out);
     assert!(text.contains("Match     none"), "{text}");
+    // The string names no country, so the explanation must not speak of one.
+    assert!(
+        text.contains("distinctive enough to stand without a country"),
+        "{text}"
+    );
+    assert!(!text.contains("agrees with the country it names"), "{text}");
+
+    let out = tandem(&[
+        "match",
+        "Department of Nothing, Nowhere Institute, Paris, France",
+        "--registry",
+        r,
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("Country   FR"), "{text}");
+    assert!(text.contains("Match     none"), "{text}");
+    assert!(text.contains("agrees with the country it names"), "{text}");
 
     let out = tandem(&[
         "match",
@@ -333,6 +364,36 @@ fn match_input_file_writes_one_json_line_per_input_line() {
         "https://ror.org/0000gone2"
     );
     assert!(objects[0]["matches"][0].get("withdrawn_record").is_none());
+}
+
+#[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let registry = import(dir.path());
+    let input = dir.path().join("affiliations.txt");
+    // Far more output than a pipe holds, so tandem is still writing when the reader goes away.
+    let line = "Department of Physics, University of Oxford, Oxford, United Kingdom\n";
+    std::fs::write(&input, line.repeat(20_000)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["match", "--input", input.to_str().unwrap(), "--registry"])
+        .arg(&registry)
+        .arg("-q")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("052gg0110"), "{first}");
+    // The reader is dropped here, as `head -1` exits.
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("error"), "{err}");
 }
 
 #[test]
