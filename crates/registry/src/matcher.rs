@@ -107,6 +107,9 @@ pub struct OrganizationMatch {
 pub struct Ambiguity {
     pub substring: String,
     pub candidates: Vec<String>,
+    /// Byte range of `substring` in the input.
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Everything the matcher found in one string.
@@ -347,6 +350,12 @@ impl<'r> AffiliationMatcher<'r> {
         also_named.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         also_named.retain(|m| seen.insert(m.ror.clone()));
         result.also_named = also_named;
+        // "University of Hawaii" inside "University of Hawaii at Manoa" is no ambiguity once the
+        // longer name is matched.
+        let matched = &result.matches;
+        result
+            .ambiguous
+            .retain(|a| !matched.iter().any(|m| m.start <= a.start && a.end <= m.end));
         if matches!(decoded, std::borrow::Cow::Owned(_)) {
             for m in result
                 .matches
@@ -915,6 +924,8 @@ impl<'r> AffiliationMatcher<'r> {
                         .iter()
                         .map(|c| self.registry.org(c.org).ror_url())
                         .collect(),
+                    start: group[0].start,
+                    end: group[0].end,
                 });
                 continue;
             }
@@ -949,6 +960,8 @@ impl<'r> AffiliationMatcher<'r> {
                             .children()
                             .map(|r| format!("https://ror.org/{r}"))
                             .collect(),
+                        start: chosen.start,
+                        end: chosen.end,
                     });
                     continue;
                 }

@@ -255,7 +255,7 @@ const ORGS: &[Org] = &[
     (
         "0000wsri0",
         "Westmarch University at Riverton",
-        &["Westmarch University"],
+        &["Westmarch University", "Westmarch University at Lakeside"],
         "Riverton",
         "US",
         "education",
@@ -877,6 +877,20 @@ fn a_system_name_with_a_campus_city_named_is_that_campus_even_in_the_systems_own
     );
     // No campus city: no guess.
     assert!(matched(&r, "Department of History, Westmarch University, USA").is_empty());
+}
+
+#[test]
+fn a_shared_name_inside_a_longer_name_that_matched_is_no_ambiguity() {
+    let r = registry();
+    let result = AffiliationMatcher::new(&r)
+        .match_affiliation("Department of History, Westmarch University, USA");
+    assert_eq!(result.ambiguous.len(), 1, "{result:?}");
+    assert_eq!(result.ambiguous[0].substring, "Westmarch University");
+    let result = AffiliationMatcher::new(&r)
+        .match_affiliation("Department of History, Westmarch University at Lakeside, USA");
+    assert_eq!(result.matches.len(), 1, "{result:?}");
+    assert_eq!(result.matches[0].name, "Westmarch University at Riverton");
+    assert!(result.ambiguous.is_empty(), "{result:?}");
 }
 
 #[test]
