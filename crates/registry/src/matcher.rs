@@ -369,6 +369,20 @@ impl<'r> AffiliationMatcher<'r> {
                 a.substring = a.substring.replace('\'', "").trim().to_string();
             }
         }
+        // A name that ends inside brackets takes the closing one: "German Cancer Research Center
+        // (DKFZ)", not "... (DKFZ".
+        for m in result
+            .matches
+            .iter_mut()
+            .chain(result.also_named.iter_mut())
+        {
+            if m.substring.matches('(').count() > m.substring.matches(')').count()
+                && original[m.end..].starts_with(')')
+            {
+                m.end += 1;
+                m.substring = slice(original, m.start, m.end);
+            }
+        }
         result
     }
 

@@ -1102,6 +1102,14 @@ fn a_branch_name_without_its_city_is_the_parent_it_is_named_after() {
         matched(&r, "Global Cancer Research Centre (GCRC), Dresden, Germany"),
         ["Global Cancer Research Centre (GCRC) Dresden"]
     );
+    // The substring keeps the bracket it opened.
+    let result = AffiliationMatcher::new(&r).match_affiliation(
+        "Division of Immunology, Global Cancer Research Centre (GCRC), 69120 Heidelberg, Germany",
+    );
+    assert_eq!(
+        result.matches[0].substring,
+        "Global Cancer Research Centre (GCRC)"
+    );
 }
 
 #[test]
