@@ -436,33 +436,39 @@ enum Folded {
     Two(char, char),
 }
 
-/// Removes the accent from a lowercase Latin letter (enough for place names; other scripts pass).
+/// Removes the accent from a lowercase Latin letter: "ǧ" and "ğ" are "g", "ệ" is "e", "ş" is "s".
+/// Letters with a canonical decomposition ("é" is "e" and an acute) become their base letter through
+/// the Unicode tables; the few Latin letters that have none ("ø", "ł", "ß") are listed. Other scripts
+/// pass unchanged.
 fn fold_accent(c: char) -> Folded {
+    if c.is_ascii() {
+        return Folded::One(c);
+    }
     let f = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
-        'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' => 'c',
-        'ď' | 'đ' | 'ð' => 'd',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
-        'ĥ' | 'ħ' => 'h',
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => 'i',
-        'ĵ' => 'j',
-        'ķ' => 'k',
-        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => 'l',
-        'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
-        'ŕ' | 'ŗ' | 'ř' => 'r',
-        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => 's',
-        'ţ' | 'ť' | 'ŧ' | 'ț' => 't',
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
-        'ŵ' => 'w',
-        'ý' | 'ÿ' | 'ŷ' => 'y',
-        'ź' | 'ż' | 'ž' => 'z',
+        'đ' | 'ð' => 'd',
+        'ħ' => 'h',
+        'ı' => 'i',
+        'ŀ' | 'ł' => 'l',
+        'ø' => 'o',
+        'ŧ' => 't',
+        // The Azerbaijani schwa: "Azərbaycan", "Bakı Dövlət Universiteti".
+        'ə' => 'e',
         'ß' => return Folded::Two('s', 's'),
         'æ' => return Folded::Two('a', 'e'),
         'œ' => return Folded::Two('o', 'e'),
         'þ' => return Folded::Two('t', 'h'),
-        other => other,
+        other => {
+            let mut base = None;
+            unicode_normalization::char::decompose_canonical(other, |d| {
+                base.get_or_insert(d);
+            });
+            // Only a Latin base: Cyrillic "й" and Hangul syllables decompose too, into letters of
+            // their own script, and stay whole.
+            match base {
+                Some(b) if b.is_ascii_alphabetic() => b,
+                _ => other,
+            }
+        }
     };
     Folded::One(f)
 }

@@ -61,6 +61,18 @@ fn normalizes_case_accents_and_punctuation() {
     assert_eq!(normalize("Bosnia & Herceg"), "bosnia and herceg");
     assert_eq!(normalize("  Türkiye "), "turkiye");
     assert_eq!(normalize("Straße 12"), "strasse 12");
+    // Letters beyond Latin-1 and Latin Extended-A fold too: Vietnamese, pinyin tones, "ǧ" beside "ğ".
+    assert_eq!(normalize("Việt Nam"), "viet nam");
+    assert_eq!(
+        normalize("Trường Đại học Cần Thơ"),
+        "truong dai hoc can tho"
+    );
+    assert_eq!(normalize("Běijīng Dàxué"), "beijing daxue");
+    assert_eq!(normalize("Boǧaziçi"), normalize("Boğaziçi"));
+    assert_eq!(normalize("Azərbaycan"), "azerbaycan");
+    // Other scripts stay as they are.
+    assert_eq!(normalize("Москва"), "москва");
+    assert_eq!(normalize("서울"), "서울");
 }
 
 #[test]
@@ -76,6 +88,11 @@ fn names_and_variants() {
         ("Rep of Georgia", "GE"),
         ("Russian Federation", "RU"),
         ("Viet Nam", "VN"),
+        ("Việt Nam", "VN"),
+        ("Azərbaycan", "AZ"),
+        ("Eesti", "EE"),
+        ("Lietuva", "LT"),
+        ("Slovenija", "SI"),
         ("Türkiye", "TR"),
         ("United States", "US"),
         ("U.S.A.", "US"),

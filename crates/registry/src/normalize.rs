@@ -474,6 +474,7 @@ fn university_initial(s: &str, start: usize, end: usize) -> bool {
 }
 
 fn push_token(tokens: &mut Vec<Token>, word: String, start: usize, end: usize) {
+    let word = latin_lookalikes(word);
     if STOPS.contains(word.as_str()) {
         return;
     }
@@ -485,6 +486,39 @@ fn push_token(tokens: &mut Vec<Token>, word: String, start: usize, end: usize) {
         },
     };
     tokens.push(Token { text, start, end });
+}
+
+/// A Latin word with a Cyrillic letter that looks like a Latin one ("Stаte" with a Cyrillic "а", from
+/// copying or OCR) is read as the Latin word it shows. A word in Cyrillic alone is left as it is.
+fn latin_lookalikes(word: String) -> String {
+    const LOOKALIKES: &[(char, char)] = &[
+        ('а', 'a'),
+        ('е', 'e'),
+        ('о', 'o'),
+        ('р', 'p'),
+        ('с', 'c'),
+        ('у', 'y'),
+        ('х', 'x'),
+        ('і', 'i'),
+        ('ј', 'j'),
+        ('ѕ', 's'),
+        ('к', 'k'),
+    ];
+    if word.is_ascii() || !word.chars().any(|c| c.is_ascii_alphabetic()) {
+        return word;
+    }
+    let latin: Option<String> = word
+        .chars()
+        .map(
+            |c| match LOOKALIKES.iter().find(|(cyrillic, _)| *cyrillic == c) {
+                Some((_, latin)) => Some(*latin),
+                None if ('\u{400}'..='\u{4ff}').contains(&c) => None,
+                None => Some(c),
+            },
+        )
+        .collect();
+    // A Cyrillic letter with no Latin twin: a mixed word of another kind, kept as written.
+    latin.unwrap_or(word)
 }
 
 /// "Diseases" and "Disease", "Systems" and "System" are one word: a plural "s" goes from words of five
@@ -586,6 +620,39 @@ mod tests {
             &"Hawaiʻi Pacific"[tokens[0].start..tokens[0].end],
             "Hawaiʻi"
         );
+    }
+
+    #[test]
+    fn letters_outside_latin_1_lose_their_accents_too() {
+        // A registry label in Vietnamese and the same name typed without its marks.
+        assert_eq!(
+            name_key("Trường Đại học Cần Thơ"),
+            name_key("Truong Dai hoc Can Tho")
+        );
+        // "ǧ" (caron) typed for "ğ" (breve).
+        assert_eq!(
+            name_key("Boǧaziçi University"),
+            name_key("Boğaziçi University")
+        );
+        assert_eq!(
+            name_key("Boğaziçi University"),
+            name_key("Bogazici University")
+        );
+        assert_eq!(
+            name_key("Bakı Dövlət Universiteti"),
+            name_key("Baki Dovlet Universiteti")
+        );
+    }
+
+    #[test]
+    fn a_cyrillic_letter_inside_a_latin_word_reads_as_its_latin_twin() {
+        // "Stаte" with a Cyrillic "а" (U+0430).
+        assert_eq!(
+            name_key("Moscow St\u{430}te University"),
+            name_key("Moscow State University")
+        );
+        // Cyrillic words stay Cyrillic.
+        assert_eq!(tokenize("Институт цитологии")[0].text, "институт");
     }
 
     #[test]

@@ -16,6 +16,15 @@ type Org = (
 
 const ORGS: &[Org] = &[
     (
+        "0000vn001",
+        "Trường Đại học Sông Lam",
+        &["Song Lam University"],
+        "Vinh",
+        "VN",
+        "education",
+        &[],
+    ),
+    (
         "01kj2bm70",
         "Newcastle University",
         &["University of Newcastle upon Tyne"],
@@ -1386,4 +1395,20 @@ fn the_bodies_an_affiliation_is_a_member_of_are_not_the_affiliation() {
         matched(&r, "Member of the Northgate Institute of Technology"),
         ["Northgate Institute of Technology"]
     );
+}
+
+#[test]
+fn a_name_written_with_or_without_vietnamese_marks_is_the_same_name() {
+    let r = registry();
+    // The registry has the name with its marks; the address is typed without them, and the other way
+    // round the country "Việt Nam" still ends the address.
+    assert_eq!(
+        matched(&r, "Khoa Hoa hoc, Truong Dai hoc Song Lam, Vinh, Viet Nam"),
+        ["Trường Đại học Sông Lam"]
+    );
+    let matcher = AffiliationMatcher::new(&r);
+    let result = matcher.match_affiliation("Trường Đại Học Sông Lam, Vinh, Việt Nam");
+    assert_eq!(result.country, Some("VN"));
+    assert_eq!(result.matches.len(), 1);
+    assert_eq!(result.matches[0].name, "Trường Đại học Sông Lam");
 }
