@@ -872,6 +872,21 @@ impl<'r> AffiliationMatcher<'r> {
                     group = in_city;
                 }
             }
+            if group.len() > 1
+                && let Some(code) = code
+            {
+                // Taiwan, Hong Kong and Macao addresses may say China (and the other way round), so
+                // the country check lets their organisations in; between namesakes, the country the
+                // address names decides ("China Medical University, Taiwan" is the one in Taichung).
+                let in_country: Vec<&Candidate> = group
+                    .iter()
+                    .copied()
+                    .filter(|c| self.registry.org(c.org).country_code.as_deref() == Some(code))
+                    .collect();
+                if !in_country.is_empty() {
+                    group = in_country;
+                }
+            }
             if group.len() > 1 {
                 let active: Vec<&Candidate> = group
                     .iter()

@@ -16,6 +16,24 @@ type Org = (
 
 const ORGS: &[Org] = &[
     (
+        "0000emu01",
+        "Eastern Medical University",
+        &[],
+        "Shenyang",
+        "CN",
+        "education",
+        &[],
+    ),
+    (
+        "0000emu02",
+        "Eastern Medical University",
+        &[],
+        "Taichung",
+        "TW",
+        "education",
+        &[],
+    ),
+    (
         "0000vn001",
         "Trường Đại học Sông Lam",
         &["Song Lam University"],
@@ -1411,4 +1429,35 @@ fn a_name_written_with_or_without_vietnamese_marks_is_the_same_name() {
     assert_eq!(result.country, Some("VN"));
     assert_eq!(result.matches.len(), 1);
     assert_eq!(result.matches[0].name, "Trường Đại học Sông Lam");
+}
+
+#[test]
+fn between_namesakes_in_china_and_taiwan_the_country_named_decides() {
+    let r = registry();
+    let matcher = AffiliationMatcher::new(&r);
+    // The country check lets Taiwan's organisations in for "China" and China's for "Taiwan" (exports
+    // mix them up), but between two namesakes the one in the country named is meant.
+    for (address, country) in [
+        (
+            "Research Centre for Computing, Eastern Medical University, Taiwan",
+            "TW",
+        ),
+        (
+            "School of Pharmacy, Eastern Medical University, China",
+            "CN",
+        ),
+    ] {
+        let result = matcher.match_affiliation(address);
+        assert!(
+            result.ambiguous.is_empty(),
+            "{address}: {:?}",
+            result.ambiguous
+        );
+        let countries: Vec<_> = result
+            .matches
+            .iter()
+            .map(|m| m.country_code.as_deref())
+            .collect();
+        assert_eq!(countries, [Some(country)], "{address}");
+    }
 }
