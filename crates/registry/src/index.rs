@@ -5,16 +5,16 @@ use std::fs;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 use tandem_model::{Institution, InstitutionId, normalize_ror};
 
 use crate::RegistryError;
-use crate::normalize::{GENERIC, is_stop_word, name_key, tokenize};
+use crate::normalize::{BODY_WORDS, GENERIC, Token, is_stop_word, name_key, tokenize};
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 14;
+pub const FORMAT_VERSION: u32 = 15;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -392,6 +392,7 @@ impl Registry {
 /// made only of generic words and names that are just a country.
 fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
     let mut keys = Vec::with_capacity(orgs.len() * 4);
+    let words = NameWords::of(orgs);
     let index_of: FxHashMap<&str, u32> = orgs
         .iter()
         .enumerate()
@@ -487,6 +488,9 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             {
                 variants.push((rest.trim(), NameForm::WithoutQualifier));
             }
+            if let Some(rest) = without_own_acronym(org, trimmed, &words) {
+                variants.push((rest, NameForm::WithoutQualifier));
+            }
             // German names are also written with "ue" for "ü" ("Wuerzburg").
             let transliterated: Vec<(String, NameForm)> = variants
                 .iter()
@@ -546,6 +550,102 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
     // One key per organisation, kind and form: the first name that makes it is the one shown.
     keys.dedup_by(|a, b| (&a.0, a.1, a.2, a.3) == (&b.0, b.1, b.2, b.3));
     keys
+}
+
+/// How many organisations use each word in their names, and the words of their cities: enough to
+/// tell a name's own words from common ones and places while the index is built.
+struct NameWords {
+    organisations: FxHashMap<String, u32>,
+    /// Every word of a city's name.
+    place_words: FxHashSet<String>,
+    /// Cities, as their normalised words joined by spaces.
+    cities: FxHashSet<String>,
+}
+
+impl NameWords {
+    fn of(orgs: &[Organization]) -> NameWords {
+        let mut organisations: FxHashMap<String, u32> = FxHashMap::default();
+        let mut place_words = FxHashSet::default();
+        let mut cities = FxHashSet::default();
+        let mut seen = FxHashSet::default();
+        for org in orgs {
+            seen.clear();
+            for name in &org.names {
+                for token in tokenize(&name.value) {
+                    if seen.insert(token.text.clone()) {
+                        *organisations.entry(token.text).or_default() += 1;
+                    }
+                }
+            }
+            for city in &org.cities {
+                let words: Vec<String> = tokenize(city).into_iter().map(|t| t.text).collect();
+                cities.insert(words.join(" "));
+                place_words.extend(words);
+            }
+        }
+        NameWords {
+            organisations,
+            place_words,
+            cities,
+        }
+    }
+
+    /// A word few organisations' names have (as the matcher counts a proper name) and no place.
+    fn is_own(&self, word: &str) -> bool {
+        self.organisations.get(word).copied().unwrap_or(0) < 15
+            && !self.place_words.contains(word)
+            && tandem_countries::country_code_for_name(word).is_none()
+    }
+
+    /// True when the first `n` words of `text` (its `tokens`) are a city or a country.
+    fn is_place(&self, text: &str, tokens: &[Token], n: usize) -> bool {
+        let key = tokens[..n]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.cities.contains(&key)
+            || tandem_countries::country_code_for_name(&text[tokens[0].start..tokens[n - 1].end])
+                .is_some()
+    }
+}
+
+/// "ZHAW Zurich University of Applied Sciences", "SRON Netherlands Institute for Space Research": a
+/// name that opens with the organisation's own acronym, written without it. Only when what follows
+/// says what kind of body it is and names it: by a word of its own ("Swiss Institute of
+/// Bioinformatics") or by a place before the body word ("Zurich University ..."). Not "IESE Business
+/// School" (common words), "KSA South Korea", or the name of its parent ("FIR at RWTH Aachen
+/// University").
+fn without_own_acronym<'n>(
+    org: &Organization,
+    name: &'n str,
+    words: &NameWords,
+) -> Option<&'n str> {
+    let (head, rest) = name.split_once(' ')?;
+    let rest = rest.trim();
+    let own_acronym = head.chars().filter(|c| c.is_uppercase()).count() >= 2
+        && head.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+        && org
+            .names
+            .iter()
+            .any(|n| n.kinds.contains(&NameKind::Acronym) && n.value.trim() == head);
+    // "CMCC Foundation - Euro-Mediterranean ..." and "FRAPS CVL - ..." belong to the dash rule.
+    if !own_acronym || rest.contains(" - ") || rest.contains(" – ") || rest.contains(',') {
+        return None;
+    }
+    let tokens = tokenize(rest);
+    let body = tokens
+        .iter()
+        .position(|t| BODY_WORDS.contains(&t.text.as_str()))?;
+    let named = tokens.iter().any(|t| words.is_own(&t.text))
+        || (1..=body).any(|n| words.is_place(rest, &tokens, n));
+    // Not "at RWTH Aachen University" or "e. V. ...": what is left must start like a name.
+    let starts_with_a_word = rest.starts_with(|c: char| c.is_uppercase());
+    // Two words that open with the body word are too often the end of another name: "University
+    // Sikkim" of "SRM University Sikkim" is also in "Central University of Sikkim".
+    let long_enough = tokens.len() >= 3 || (tokens.len() == 2 && body > 0);
+    let keep = long_enough && named && starts_with_a_word && !names_a_parent(org, rest);
+    keep.then_some(rest)
 }
 
 /// True when `name` is, word for word, the name ROR gives one of the organisation's parents.

@@ -16,6 +16,24 @@ type Org = (
 
 const ORGS: &[Org] = &[
     (
+        "0000qqzi1",
+        "QQZI Qarlstad Zorn Institute",
+        &[],
+        "Orebro",
+        "SE",
+        "facility",
+        &[],
+    ),
+    (
+        "0000nnvr1",
+        "NNVRI Nutrition Vision Research Institute",
+        &[],
+        "Elsewhere",
+        "FR",
+        "facility",
+        &[],
+    ),
+    (
         "0000emu01",
         "Eastern Medical University",
         &[],
@@ -1460,4 +1478,29 @@ fn between_namesakes_in_china_and_taiwan_the_country_named_decides() {
             .collect();
         assert_eq!(countries, [Some(country)], "{address}");
     }
+}
+
+#[test]
+fn a_name_that_opens_with_its_own_acronym_is_written_without_it() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Optics, Qarlstad Zorn Institute, Orebro, Sweden"
+        ),
+        ["QQZI Qarlstad Zorn Institute"]
+    );
+    // Without the acronym, words that twenty other organisations use name no one.
+    assert!(
+        matched(&r, "Nutrition Vision Research Institute, Paris, France").is_empty(),
+        "{:?}",
+        matched(&r, "Nutrition Vision Research Institute, Paris, France")
+    );
+    assert_eq!(
+        matched(
+            &r,
+            "NNVRI Nutrition Vision Research Institute, Paris, France"
+        ),
+        ["NNVRI Nutrition Vision Research Institute"]
+    );
 }
