@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tandem_model::Input;
 use tandem_registry::Registry;
 use tandem_scopus::address::{AddressResolver, AffiliationReport};
+use tandem_scopus::corrections::AffiliationMap;
 use tandem_store::{IngestOptions, IngestSummary, Store};
 
 #[derive(Args)]
@@ -45,6 +46,12 @@ pub struct ExportArgs {
     /// of institutions to this file, tab-separated: count, country, outcome, candidates, address.
     #[arg(long, value_name = "FILE")]
     pub unresolved: Option<PathBuf>,
+    /// Your corrections: a CSV or tab-separated file whose header names an `address` column and a
+    /// `ror` column (one or more ROR ids) and/or a `country` column. Each address listed resolves as
+    /// it says, before the matcher is asked. The file --unresolved writes becomes one once you add a
+    /// `ror` column and fill it in.
+    #[arg(long, value_name = "FILE")]
+    pub affiliation_map: Option<PathBuf>,
     /// Reader threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -99,7 +106,25 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
         })?)),
         None => None,
     };
-    let resolver = Arc::new(AddressResolver::new(registry));
+    let mut resolver = AddressResolver::new(registry.clone());
+    if let Some(path) = &args.affiliation_map {
+        let map = AffiliationMap::read(path, registry.as_deref())?;
+        eprintln!(
+            "Affiliation map {}: {} addresses corrected{}.",
+            path.display(),
+            map.len(),
+            if map.rows_left_to_matcher > 0 {
+                format!(
+                    "; {} rows give neither a ROR id nor a country and are left to the matcher",
+                    map.rows_left_to_matcher
+                )
+            } else {
+                String::new()
+            }
+        );
+        resolver = resolver.with_corrections(map);
+    }
+    let resolver = Arc::new(resolver);
     let (source, inputs): (&str, Vec<Box<dyn Input>>) = match export {
         Export::Scopus => (
             "scopus",
@@ -110,9 +135,20 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
             tandem_wos::inputs_from_paths(&args.paths, resolver.clone())?,
         ),
     };
+    // A resumed run must read the exports with the same registry and corrections.
+    let reading = [
+        args.registry.as_deref().map(Registry::index_path),
+        args.affiliation_map.clone(),
+    ]
+    .iter()
+    .flatten()
+    .map(|path| file_identity(path))
+    .collect::<Vec<_>>()
+    .join("\n");
     let options = IngestOptions {
         source: source.into(),
         threads: args.threads,
+        reading,
         progress: Arc::new(IngestBar::new(args.quiet)),
         ..Default::default()
     };
@@ -141,6 +177,17 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
     Ok(code)
 }
 
+/// A file's path, size and modification time: enough to tell that it changed between two runs.
+fn file_identity(path: &Path) -> String {
+    let meta = std::fs::metadata(path).ok();
+    format!(
+        "{} {:?} {:?}",
+        path.display(),
+        meta.as_ref().map(|m| m.len()),
+        meta.and_then(|m| m.modified().ok())
+    )
+}
+
 fn percent(share: Option<f64>) -> String {
     share.map_or("-".to_string(), |s| format!("{:.1}%", s * 100.0))
 }
@@ -164,6 +211,12 @@ fn report_addresses(report: &AffiliationReport, resumed_inputs: usize) {
             "institutions not matched (no --registry given)".to_string()
         }
     );
+    if report.corrected > 0 {
+        eprintln!(
+            "  {} of these addresses were resolved by the affiliation map.",
+            report.corrected
+        );
+    }
     if resumed_inputs > 0 {
         eprintln!(
             "  ({resumed_inputs} inputs were resumed from an interrupted run; their addresses are not counted here)"

@@ -376,6 +376,83 @@ fn with_a_registry_addresses_become_institutions_and_groups_work() {
 }
 
 #[test]
+fn the_unresolved_file_with_a_ror_column_added_corrects_the_next_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = tiny_registry(dir.path());
+    let export = write(dir.path(), "scopus.csv", &scopus_export());
+    let unresolved = dir.path().join("unresolved.tsv");
+    let ingest = |store: &str, extra: &[&str]| {
+        let store = dir.path().join(store);
+        let mut args = vec![
+            "ingest",
+            "scopus",
+            export.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+            "--registry",
+            registry.to_str().unwrap(),
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        (tandem(&args), store)
+    };
+    let (out, _) = ingest("before", &["--unresolved", unresolved.to_str().unwrap()]);
+    assert!(
+        stderr(&out).contains("7 (50.0%) to an institution"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The user adds a `ror` column and fills it in for Harvard Medical School only. The other rows keep
+    // the country the first run found, which corrects nothing.
+    let tsv = std::fs::read_to_string(&unresolved).unwrap();
+    let corrected: String = tsv
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("{line}\tror\n"),
+            _ if line.ends_with(HARVARD) => format!("{line}\thttps://ror.org/03vek6s52\n"),
+            _ => format!("{line}\t\n"),
+        })
+        .collect();
+    let map = write(dir.path(), "corrections.tsv", &corrected);
+    // Into the same store: the records read again replace their first copies.
+    let (out, store) = ingest("before", &["--affiliation-map", map.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    // Harvard Medical School is 5 of the 14 addresses.
+    assert!(err.contains("12 (85.7%) to an institution"), "{err}");
+    assert!(
+        err.contains("5 of these addresses were resolved by the affiliation map"),
+        "{err}"
+    );
+    let group = write(
+        dir.path(),
+        "harvard.toml",
+        "name = \"Harvard\"\n[[member]]\nror = \"03vek6s52\"\n",
+    );
+    // S1, S4 and S5 in 2023 (S6 is an editorial).
+    assert_eq!(figures(&store, group.to_str().unwrap())["papers"], 3);
+    assert_eq!(store_info(&store)["works"], 7);
+
+    // An id the registry does not hold stops the run before anything is read, naming the line.
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        &format!("address,ror\n\"{OXFORD}\",052gg0110\n\"{HARVARD}\",ror.org/00f54p054\n"),
+    );
+    let (out, store) = ingest("bad", &["--affiliation-map", bad.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("bad.csv, line 3"), "{err}");
+    assert!(
+        err.contains("https://ror.org/00f54p054 is not in the registry"),
+        "{err}"
+    );
+    assert!(!store.join("manifest.json").exists());
+}
+
+#[test]
 fn real_samples_ingest_with_no_rejects_and_give_figures() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     if !data.join("scopus").is_dir() || !data.join("wos").is_dir() {

@@ -5,6 +5,7 @@
 //! matcher (`tandem-registry`). A string that resolves to nothing is still kept by the readers as the
 //! authorship's raw affiliation; here it is only counted and remembered for the report.
 
+use crate::corrections::AffiliationMap;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use tandem_model::{Institution, InstitutionId, InstitutionRef, normalize_ror};
@@ -36,6 +37,8 @@ pub struct ResolvedAddress {
     pub outcome: Outcome,
     /// For ambiguous strings: the ROR ids it could not choose between.
     pub candidates: Vec<String>,
+    /// True when the institutions (or the country) come from the user's affiliation map.
+    pub corrected: bool,
 }
 
 impl ResolvedAddress {
@@ -71,6 +74,8 @@ pub struct AffiliationReport {
     /// Addresses with at least one institution.
     pub with_institution: u64,
     pub ambiguous: u64,
+    /// Addresses resolved through the user's affiliation map (`--affiliation-map`).
+    pub corrected: u64,
     /// Addresses that resolved to no country and, with a registry, to no institution, keyed by string.
     pub unresolved: HashMap<String, UnresolvedAddress>,
     /// Unresolved occurrences beyond [`MAX_REMEMBERED`] distinct strings, counted only.
@@ -105,6 +110,7 @@ impl AffiliationReport {
         self.with_country += other.with_country;
         self.with_institution += other.with_institution;
         self.ambiguous += other.ambiguous;
+        self.corrected += other.corrected;
         self.unresolved_not_remembered += other.unresolved_not_remembered;
         for (text, entry) in other.unresolved {
             if let Some(mine) = self.unresolved.get_mut(&text) {
@@ -131,6 +137,7 @@ impl AffiliationReport {
 /// ```
 pub struct AddressResolver {
     registry: Option<Arc<Registry>>,
+    corrections: AffiliationMap,
     report: Mutex<AffiliationReport>,
 }
 
@@ -143,7 +150,15 @@ impl AddressResolver {
                 ..Default::default()
             }),
             registry,
+            corrections: AffiliationMap::default(),
         }
+    }
+
+    /// Addresses in `map` resolve as it says, before the matcher is asked. Read the map against the
+    /// same registry.
+    pub fn with_corrections(mut self, map: AffiliationMap) -> AddressResolver {
+        self.corrections = map;
+        self
     }
 
     /// A resolver for one input (one thread): it caches strings and counts locally, and adds its counts
@@ -232,14 +247,35 @@ impl ResolverSession<'_> {
     }
 
     fn resolve_uncached(&self, address: &str) -> ResolvedAddress {
-        let country = tandem_countries::resolve_country(address);
-        let (Some(matcher), Some(registry)) = (&self.matcher, self.owner.registry.as_deref())
-        else {
+        let correction = self.owner.corrections.get(address);
+        let found = tandem_countries::resolve_country(address);
+        let country = correction.and_then(|c| c.country).or(found);
+        let registry = self.owner.registry.as_deref();
+        if let (Some(correction), Some(registry)) = (correction, registry)
+            && !correction.rors.is_empty()
+        {
+            return ResolvedAddress {
+                country,
+                institutions: correction
+                    .rors
+                    .iter()
+                    .filter_map(|ror| institution_ref(registry, ror, None, None))
+                    .collect(),
+                outcome: Outcome::Matched,
+                candidates: Vec::new(),
+                corrected: true,
+            };
+        }
+        // A map row that only restates the country found (as a file from --unresolved does) corrects
+        // nothing.
+        let corrected = country != found;
+        let (Some(matcher), Some(registry)) = (&self.matcher, registry) else {
             return ResolvedAddress {
                 country,
                 institutions: Vec::new(),
                 outcome: Outcome::NoRegistry,
                 candidates: Vec::new(),
+                corrected,
             };
         };
         let result = matcher.match_affiliation(address);
@@ -247,19 +283,7 @@ impl ResolverSession<'_> {
             .matches
             .iter()
             .filter_map(|m| {
-                let ror = normalize_ror(&m.ror)?;
-                let org = registry.get(&ror);
-                Some(InstitutionRef {
-                    id: InstitutionId::from_ror(&ror),
-                    name: Some(org.map_or(m.name.clone(), |o| o.display_name.clone())),
-                    country_code: m
-                        .country_code
-                        .clone()
-                        .or_else(|| org.and_then(|o| o.country_code.clone())),
-                    kind: org.and_then(|o| o.openalex_kind()),
-                    lineage: registry.lineage(&ror),
-                    ror: Some(ror),
-                })
+                institution_ref(registry, &m.ror, Some(&m.name), m.country_code.as_deref())
             })
             .collect();
         let candidates: Vec<String> = result
@@ -279,6 +303,7 @@ impl ResolverSession<'_> {
             institutions,
             outcome,
             candidates,
+            corrected,
         }
     }
 
@@ -289,6 +314,7 @@ impl ResolverSession<'_> {
         report.with_country += u64::from(has_country);
         report.with_institution += u64::from(resolved.outcome == Outcome::Matched);
         report.ambiguous += u64::from(resolved.outcome == Outcome::Ambiguous);
+        report.corrected += u64::from(resolved.corrected);
         let unresolved =
             !has_country || matches!(resolved.outcome, Outcome::Ambiguous | Outcome::Unmatched);
         if !unresolved {
@@ -310,6 +336,30 @@ impl ResolverSession<'_> {
             report.unresolved_not_remembered += 1;
         }
     }
+}
+
+/// The institution a ROR id stands for, with its name, country, kind and lineage from the registry
+/// (or, for an id the registry lacks, the matcher's name and country).
+fn institution_ref(
+    registry: &Registry,
+    ror: &str,
+    name: Option<&str>,
+    country_code: Option<&str>,
+) -> Option<InstitutionRef> {
+    let ror = normalize_ror(ror)?;
+    let org = registry.get(&ror);
+    Some(InstitutionRef {
+        id: InstitutionId::from_ror(&ror),
+        name: org
+            .map(|o| o.display_name.clone())
+            .or_else(|| name.map(str::to_string)),
+        country_code: country_code
+            .map(str::to_string)
+            .or_else(|| org.and_then(|o| o.country_code.clone())),
+        kind: org.and_then(|o| o.openalex_kind()),
+        lineage: registry.lineage(&ror),
+        ror: Some(ror),
+    })
 }
 
 /// The addresses of one record, each resolved once, and the registry institutions seen for the first

@@ -14,6 +14,7 @@
 
 pub mod address;
 mod authors;
+pub mod corrections;
 mod record;
 
 pub use authors::{AuthorName, addresses_by_author, name_key, read_authors, split_addresses};

@@ -60,6 +60,9 @@ pub struct IngestOptions {
     pub threads: usize,
     /// Works per staged chunk; bounds memory per reading thread.
     pub chunk_works: usize,
+    /// What else decides the records the inputs give (the registry and the affiliation map an export
+    /// is read with): a killed run resumes from its staged inputs only when this is the same.
+    pub reading: String,
     pub progress: Arc<dyn IngestProgress>,
 }
 
@@ -71,6 +74,7 @@ impl Default for IngestOptions {
             // Small enough that each chunk's Arrow buffers are reused by the allocator rather than
             // fresh pages from the OS (page faults cost ~5% of a single-threaded ingest at 20,000).
             chunk_works: 5_000,
+            reading: String::new(),
             progress: Arc::new(NoProgress),
         }
     }
@@ -365,6 +369,7 @@ fn run_id(inputs: &[Box<dyn Input>], options: &IngestOptions) -> String {
     let mut hash = Sha256::new();
     hash.update(options.source.as_bytes());
     hash.update(options.chunk_works.to_le_bytes());
+    hash.update(options.reading.as_bytes());
     for input in inputs {
         let name = input.name();
         hash.update(name.as_bytes());
