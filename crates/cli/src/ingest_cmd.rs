@@ -110,12 +110,13 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
     if let Some(path) = &args.affiliation_map {
         let map = AffiliationMap::read(path, registry.as_deref())?;
         eprintln!(
-            "Affiliation map {}: {} addresses corrected{}.",
+            "Affiliation map {}: {} addresses given ROR ids, {} a country only{}.",
             path.display(),
-            map.len(),
+            map.with_rors(),
+            map.len() - map.with_rors(),
             if map.rows_left_to_matcher > 0 {
                 format!(
-                    "; {} rows give neither a ROR id nor a country and are left to the matcher",
+                    "; {} rows give neither and are left to the matcher",
                     map.rows_left_to_matcher
                 )
             } else {

@@ -288,6 +288,11 @@ fn bulk(
                     String::from_utf8_lossy(e.as_bytes()).into_owned()
                 }
             };
+            // A byte-order mark (text saved by a spreadsheet) is no part of the first string.
+            let line = match line.strip_prefix('\u{feff}') {
+                Some(rest) if lines + batch.len() == 0 => rest.to_string(),
+                _ => line,
+            };
             batch.push(line);
         }
         let results: Vec<(String, bool, bool)> = batch

@@ -426,6 +426,10 @@ fn the_unresolved_file_with_a_ror_column_added_corrects_the_next_ingest() {
         err.contains("5 of these addresses were resolved by the affiliation map"),
         "{err}"
     );
+    assert!(
+        err.contains("1 addresses given ROR ids, 2 a country only"),
+        "{err}"
+    );
     let group = write(
         dir.path(),
         "harvard.toml",

@@ -318,7 +318,8 @@ fn match_input_file_writes_one_json_line_per_input_line() {
         "Old Polytechnic of Testland, Leeds, England\r",
         "Withdrawn Institute of Nothing, York, England",
     ];
-    std::fs::write(&input, lines.join("\n")).unwrap();
+    // Text saved by a spreadsheet starts with a byte-order mark, which is no part of the first string.
+    std::fs::write(&input, format!("\u{feff}{}", lines.join("\n"))).unwrap();
     let output = dir.path().join("out.jsonl");
     let out = tandem(&[
         "match",

@@ -199,6 +199,11 @@ impl AffiliationMap {
         self.entries.get(&address_key(address))
     }
 
+    /// Addresses given ROR ids (the rest are given a country only).
+    pub fn with_rors(&self) -> usize {
+        self.entries.values().filter(|c| !c.rors.is_empty()).count()
+    }
+
     /// Addresses with a correction.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -237,6 +242,7 @@ mod tests {
         // A `country` header but the first row has none: that row is left to the matcher.
         let map = AffiliationMap::read(&path, None).unwrap();
         assert_eq!(map.len(), 1);
+        assert_eq!(map.with_rors(), 0);
         assert_eq!(map.rows_left_to_matcher, 2);
         assert_eq!(
             map.get("Somewhere,   England ").unwrap().country,
