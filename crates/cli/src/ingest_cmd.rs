@@ -106,6 +106,17 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
         })?)),
         None => None,
     };
+    let mut read_with = Vec::new();
+    if let (Some(dir), Some(registry)) = (&args.registry, &registry) {
+        let meta = registry.meta();
+        read_with.push(format!(
+            "ROR registry {} ({} organisations from {}, imported {})",
+            dir.display(),
+            meta.organizations,
+            meta.source,
+            meta.imported_at
+        ));
+    }
     let mut resolver = AddressResolver::new(registry.clone());
     if let Some(path) = &args.affiliation_map {
         let map = AffiliationMap::read(path, registry.as_deref())?;
@@ -123,6 +134,12 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
                 String::new()
             }
         );
+        read_with.push(format!(
+            "affiliation map {} ({} addresses given ROR ids, {} a country only)",
+            path.display(),
+            map.with_rors(),
+            map.len() - map.with_rors()
+        ));
         resolver = resolver.with_corrections(map);
     }
     let resolver = Arc::new(resolver);
@@ -137,7 +154,7 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
         ),
     };
     // A resumed run must read the exports with the same registry and corrections.
-    let reading = [
+    let resume_key = [
         args.registry.as_deref().map(Registry::index_path),
         args.affiliation_map.clone(),
     ]
@@ -149,7 +166,8 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
     let options = IngestOptions {
         source: source.into(),
         threads: args.threads,
-        reading,
+        resume_key,
+        read_with,
         progress: Arc::new(IngestBar::new(args.quiet)),
         ..Default::default()
     };
@@ -355,6 +373,9 @@ pub fn store_info(args: InfoArgs) -> anyhow::Result<()> {
                     last.works_read,
                     last.rejects
                 );
+                for what in &last.read_with {
+                    println!("  read with the {what}");
+                }
             }
             println!("\nSources:");
             for (source, n) in &info.sources {

@@ -437,7 +437,15 @@ fn the_unresolved_file_with_a_ror_column_added_corrects_the_next_ingest() {
     );
     // S1, S4 and S5 in 2023 (S6 is an editorial).
     assert_eq!(figures(&store, group.to_str().unwrap())["papers"], 3);
-    assert_eq!(store_info(&store)["works"], 7);
+    let info = store_info(&store);
+    assert_eq!(info["works"], 7);
+    // The manifest records what the exports were read with.
+    let read_with = info["last_ingest"]["read_with"].to_string();
+    assert!(read_with.contains("ROR registry"), "{read_with}");
+    assert!(
+        read_with.contains("affiliation map") && read_with.contains("1 addresses given ROR ids"),
+        "{read_with}"
+    );
 
     // An id the registry does not hold stops the run before anything is read, naming the line.
     let bad = write(

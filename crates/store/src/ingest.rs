@@ -61,8 +61,11 @@ pub struct IngestOptions {
     /// Works per staged chunk; bounds memory per reading thread.
     pub chunk_works: usize,
     /// What else decides the records the inputs give (the registry and the affiliation map an export
-    /// is read with): a killed run resumes from its staged inputs only when this is the same.
-    pub reading: String,
+    /// is read with), as text that changes when they do: a killed run resumes from its staged inputs
+    /// only when this is the same.
+    pub resume_key: String,
+    /// The same, in words for the manifest (`IngestRecord::read_with`).
+    pub read_with: Vec<String>,
     pub progress: Arc<dyn IngestProgress>,
 }
 
@@ -74,7 +77,8 @@ impl Default for IngestOptions {
             // Small enough that each chunk's Arrow buffers are reused by the allocator rather than
             // fresh pages from the OS (page faults cost ~5% of a single-threaded ingest at 20,000).
             chunk_works: 5_000,
-            reading: String::new(),
+            resume_key: String::new(),
+            read_with: Vec::new(),
             progress: Arc::new(NoProgress),
         }
     }
@@ -283,6 +287,7 @@ pub fn ingest(
         works_after,
         superseded,
         removed_merged,
+        read_with: options.read_with.clone(),
     };
     let mut tables = BTreeMap::new();
     for table in Table::ALL {
@@ -369,7 +374,7 @@ fn run_id(inputs: &[Box<dyn Input>], options: &IngestOptions) -> String {
     let mut hash = Sha256::new();
     hash.update(options.source.as_bytes());
     hash.update(options.chunk_works.to_le_bytes());
-    hash.update(options.reading.as_bytes());
+    hash.update(options.resume_key.as_bytes());
     for input in inputs {
         let name = input.name();
         hash.update(name.as_bytes());

@@ -48,6 +48,10 @@ pub struct IngestRecord {
     pub superseded: u64,
     /// Works removed because their id is in a merged-ids list.
     pub removed_merged: u64,
+    /// What the inputs were read with besides themselves, in words: the ROR registry and the
+    /// affiliation map an export's addresses went through.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_with: Vec<String>,
 }
 
 /// What one input (file) gave.
