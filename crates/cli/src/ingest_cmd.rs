@@ -120,11 +120,14 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
     let mut resolver = AddressResolver::new(registry.clone());
     if let Some(path) = &args.affiliation_map {
         let map = AffiliationMap::read(path, registry.as_deref())?;
-        eprintln!(
-            "Affiliation map {}: {} addresses given ROR ids, {} a country only{}.",
-            path.display(),
+        let given = format!(
+            "{} addresses given ROR ids, {} a country only",
             map.with_rors(),
-            map.len() - map.with_rors(),
+            map.len() - map.with_rors()
+        );
+        eprintln!(
+            "Affiliation map {}: {given}{}.",
+            path.display(),
             if map.rows_left_to_matcher > 0 {
                 format!(
                     "; {} rows give neither and are left to the matcher",
@@ -134,12 +137,7 @@ pub fn ingest_export(args: ExportArgs, export: Export) -> anyhow::Result<std::pr
                 String::new()
             }
         );
-        read_with.push(format!(
-            "affiliation map {} ({} addresses given ROR ids, {} a country only)",
-            path.display(),
-            map.with_rors(),
-            map.len() - map.with_rors()
-        ));
+        read_with.push(format!("affiliation map {} ({given})", path.display()));
         resolver = resolver.with_corrections(map);
     }
     let resolver = Arc::new(resolver);
