@@ -328,14 +328,9 @@ fn tiny_registry(dir: &Path) -> PathBuf {
     registry
 }
 
-#[test]
-fn with_a_registry_addresses_become_institutions_and_groups_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let registry = tiny_registry(dir.path());
-    let export = write(dir.path(), "scopus.csv", &scopus_export());
-    let store = dir.path().join("store");
-    let unresolved = dir.path().join("unresolved.tsv");
-    let out = tandem(&[
+/// `tandem ingest scopus EXPORT --store STORE --registry REGISTRY --quiet EXTRA...`
+fn ingest_scopus_with(export: &Path, store: &Path, registry: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
         "ingest",
         "scopus",
         export.to_str().unwrap(),
@@ -343,10 +338,25 @@ fn with_a_registry_addresses_become_institutions_and_groups_work() {
         store.to_str().unwrap(),
         "--registry",
         registry.to_str().unwrap(),
-        "--unresolved",
-        unresolved.to_str().unwrap(),
         "--quiet",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    tandem(&args)
+}
+
+#[test]
+fn with_a_registry_addresses_become_institutions_and_groups_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = tiny_registry(dir.path());
+    let export = write(dir.path(), "scopus.csv", &scopus_export());
+    let store = dir.path().join("store");
+    let unresolved = dir.path().join("unresolved.tsv");
+    let out = ingest_scopus_with(
+        &export,
+        &store,
+        &registry,
+        &["--unresolved", unresolved.to_str().unwrap()],
+    );
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
     // Oxford (5 records) and Leeds (2) match; Harvard Medical School, Max Planck and Pasteur do not.
@@ -383,18 +393,7 @@ fn the_unresolved_file_with_a_ror_column_added_corrects_the_next_ingest() {
     let unresolved = dir.path().join("unresolved.tsv");
     let ingest = |store: &str, extra: &[&str]| {
         let store = dir.path().join(store);
-        let mut args = vec![
-            "ingest",
-            "scopus",
-            export.to_str().unwrap(),
-            "--store",
-            store.to_str().unwrap(),
-            "--registry",
-            registry.to_str().unwrap(),
-            "--quiet",
-        ];
-        args.extend_from_slice(extra);
-        (tandem(&args), store)
+        (ingest_scopus_with(&export, &store, &registry, extra), store)
     };
     let (out, _) = ingest("before", &["--unresolved", unresolved.to_str().unwrap()]);
     assert!(

@@ -612,8 +612,8 @@ impl NameWords {
 
 /// "ZHAW Zurich University of Applied Sciences", "SRON Netherlands Institute for Space Research": a
 /// name that opens with the organisation's own acronym, written without it. Only when what follows
-/// says what kind of body it is and names it: by a word of its own ("Swiss Institute of
-/// Bioinformatics") or by a place before the body word ("Zurich University ..."). Not "IESE Business
+/// says what kind of body it is and names it: by a word of its own ("KNCV Tuberculosis Foundation")
+/// or by a place before the body word ("Zurich University ..."). Not "IESE Business
 /// School" (common words), "KSA South Korea", or the name of its parent ("FIR at RWTH Aachen
 /// University").
 fn without_own_acronym<'n>(
