@@ -89,20 +89,15 @@ impl AffiliationMap {
             .map(|h| h.trim().to_ascii_lowercase())
             .collect();
         let column = |name: &str| header.iter().position(|h| h == name);
-        let (Some(address_at), ror_at, country_at) =
-            (column("address"), column("ror"), column("country"))
+        let (ror_at, country_at) = (column("ror"), column("country"));
+        let Some(address_at) =
+            column("address").filter(|_| ror_at.is_some() || country_at.is_some())
         else {
             return Err(CorrectionError::Header {
                 path: path.to_path_buf(),
                 found: header,
             });
         };
-        if ror_at.is_none() && country_at.is_none() {
-            return Err(CorrectionError::Header {
-                path: path.to_path_buf(),
-                found: header,
-            });
-        }
         let mut map = AffiliationMap::default();
         for row in reader.records() {
             let row = row.map_err(|e| {
