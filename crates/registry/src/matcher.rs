@@ -864,7 +864,13 @@ impl<'r> AffiliationMatcher<'r> {
             }
             // The city must be named outside the match: "Newcastle University" does not name the
             // city of the University of Newcastle (Australia), nor "Saint Louis University" St. Louis.
-            let city_agrees = |c: &Candidate| self.city_in_outside(c.org, all_tokens, outside);
+            // A withdrawn record's name is placed by that record's city as well as its
+            // successor's: "Harvard Medical School, Boston" (Harvard University is in Cambridge).
+            let city_agrees = |c: &Candidate| {
+                self.city_in_outside(c.org, all_tokens, outside)
+                    || (c.form == NameForm::OfWithdrawn
+                        && self.city_in_outside(c.owner, all_tokens, outside))
+            };
             if group.len() > 1 {
                 let in_city: Vec<&Candidate> =
                     group.iter().copied().filter(|c| city_agrees(c)).collect();

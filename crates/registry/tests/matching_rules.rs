@@ -1278,6 +1278,12 @@ fn a_withdrawn_records_name_stands_for_its_successor_when_nothing_else_is_named(
         ),
         ["Massachusetts General Hospital"]
     );
+    // Without a country, the city that places the name is the withdrawn record's own (Boston), not
+    // only its successor's (Cambridge).
+    assert_eq!(
+        matched(&r, "Department of Genetics, Harvard Medical School, Boston"),
+        ["Harvard University"]
+    );
     // The result names the record and the name that matched.
     let matcher = AffiliationMatcher::new(&r);
     let m = &matcher
