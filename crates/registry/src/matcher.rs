@@ -54,9 +54,11 @@ impl MatchKind {
             }
             MatchKind::InsidePart => "one of its names appears inside a part of the string",
             MatchKind::Acronym => {
-                "a part of the string is one of its acronyms, which counts only when it cannot be \
-                 another's: the whole string and no other organisation's, its display name, beside \
-                 its country alone, or with its country and city named"
+                "a part of the string is one of its acronyms (or opens with it and goes on with a \
+                 city), which counts only when it cannot be another's: the whole string and no \
+                 other organisation's, its display name, beside its country alone, with its \
+                 country and city named, or, with no country named, the only one with that acronym \
+                 in the city named"
             }
         }
     }
@@ -210,6 +212,9 @@ struct Part {
     core: (usize, usize),
     /// Whether the part's text is in capitals and short: a candidate acronym.
     acronym: Option<String>,
+    /// A first word in capitals that more words follow ("LMU Munich"): its letters and how many
+    /// tokens it covers.
+    leading_acronym: Option<(String, usize)>,
 }
 
 /// Where a candidate sits: (first part, first token) to (last part, token end).
@@ -621,6 +626,41 @@ impl<'r> AffiliationMatcher<'r> {
                 );
                 push(&entries, MatchKind::Acronym, span, part.tokens.len(), s, e);
             }
+            // "LMU Munich", "TU Dresden": an acronym followed, to the end of the part, by a city.
+            // The city is left outside the match, so that it places the organisation.
+            if let Some((letters, covered)) = part
+                .leading_acronym
+                .as_ref()
+                .filter(|(l, covered)| !us_state(l) && *covered > 0 && *covered < part.core.1)
+            {
+                let covered = *covered;
+                let rest = &part.ids[covered..part.core.1];
+                if !rest.contains(&UNKNOWN) && self.registry.is_city(hash_ids(rest)) {
+                    let entries: Vec<NameEntry> = self
+                        .registry
+                        .acronym(letters)
+                        .iter()
+                        .map(|&org| NameEntry {
+                            org,
+                            kind: NameKind::Acronym,
+                            form: NameForm::Full,
+                            owner: org,
+                            name: NO_NAME,
+                        })
+                        .collect();
+                    let span = Span {
+                        first_part: pi,
+                        first_token: 0,
+                        last_part: pi,
+                        end_token: covered,
+                    };
+                    let (s, e) = (
+                        part.start + part.tokens[0].start,
+                        part.start + part.tokens[covered - 1].end,
+                    );
+                    push(&entries, MatchKind::Acronym, span, covered, s, e);
+                }
+            }
         }
         candidates
     }
@@ -741,19 +781,49 @@ impl<'r> AffiliationMatcher<'r> {
                 // that one organisation alone in the registry has names that one. Beside other
                 // words, an acronym still needs its country and city.
                 if parts.len() == 1
+                    && span.end_token == parts[0].tokens.len()
                     && group_all.len() == 1
                     && text.chars().filter(|c| c.is_alphanumeric()).count() >= 3
                 {
                     acronym_names_one = true;
                 }
             }
+            let outside = global_range(parts, &span);
+            // "UNAM, Mexico City", "UCL, London": with no country named, an acronym that one
+            // organisation alone of those with it has, in a city that another part of the string
+            // is, is that one. A city inside another name ("Cork University Dental School / UCC")
+            // does not count.
+            let mut acronym_in_its_city = false;
+            if kind == MatchKind::Acronym && code.is_none() && !acronym_names_one {
+                let in_city: Vec<&Candidate> = group
+                    .iter()
+                    .copied()
+                    .filter(|c| {
+                        parts.iter().enumerate().any(|(pi, p)| {
+                            if pi == span.first_part {
+                                // "LMU Munich": the rest of the acronym's own part.
+                                span.end_token < p.core.1
+                                    && self
+                                        .only_its_city(c.org, &p.tokens[span.end_token..p.core.1])
+                            } else {
+                                self.part_is_city(p)
+                                    && self.only_its_city(c.org, &p.tokens[p.core.0..p.core.1])
+                            }
+                        })
+                    })
+                    .collect();
+                if in_city.len() == 1 {
+                    group = in_city;
+                    acronym_in_its_city = true;
+                }
+            }
             if code.is_none()
                 && !acronym_names_one
+                && !acronym_in_its_city
                 && !self.trusted_without_country(group[0], parts)
             {
                 continue;
             }
-            let outside = global_range(parts, &span);
             if kind == MatchKind::InsidePart {
                 let part = &parts[span.first_part];
                 // Generic words alone are only a name as a whole part.
@@ -966,8 +1036,9 @@ impl<'r> AffiliationMatcher<'r> {
             }
             let mut chosen = group[0].clone();
             // A name shared by a university system and its campuses ("University of California"):
-            // the campus whose city the string names, or no guess.
-            if chosen.kind != MatchKind::Acronym && is_system(self.registry.org(chosen.org)) {
+            // the campus whose city the string names, or no guess. An acronym of the system
+            // ("SUNY Albany") gives the campus too, and otherwise stays the system's.
+            if is_system(self.registry.org(chosen.org)) {
                 let org = self.registry.org(chosen.org);
                 let campuses: Vec<u32> = org
                     .children()
@@ -988,7 +1059,8 @@ impl<'r> AffiliationMatcher<'r> {
                 if let [campus] = campuses[..] {
                     chosen.org = campus;
                     chosen.name_kind = NameKind::Alias;
-                } else if chosen.name_kind != NameKind::Display {
+                } else if chosen.kind != MatchKind::Acronym && chosen.name_kind != NameKind::Display
+                {
                     result.ambiguous.push(Ambiguity {
                         substring: slice(input, chosen.start, chosen.end),
                         candidates: org
@@ -1005,6 +1077,7 @@ impl<'r> AffiliationMatcher<'r> {
             let agrees = city_agrees(chosen);
             // The same acronym stands alone, beside nothing but its country ("IAEA, Austria").
             let acronym_alone = kind == MatchKind::Acronym
+                && span.end_token >= parts[span.first_part].core.1
                 && parts.len() == 2
                 && country.strict
                 && code.is_some()
@@ -1015,6 +1088,7 @@ impl<'r> AffiliationMatcher<'r> {
             if kind == MatchKind::Acronym
                 && !acronym_alone
                 && !acronym_names_one
+                && !acronym_in_its_city
                 && (!agrees || code.is_none())
             {
                 // An acronym alone is weak evidence: it must be unique in the country and the string
@@ -1372,6 +1446,13 @@ impl<'r> AffiliationMatcher<'r> {
         !core.is_empty() && !core.contains(&UNKNOWN) && self.registry.is_city(hash_ids(core))
     }
 
+    /// True when `tokens` are, word for word, one of the organisation's cities.
+    fn only_its_city(&self, org: u32, tokens: &[Token]) -> bool {
+        self.registry.city_keys(org).iter().any(|city| {
+            city.len() == tokens.len() && city.iter().zip(tokens).all(|(c, t)| *c == t.text)
+        })
+    }
+
     /// True when `words` are, word for word, the organisation's own city or region.
     fn only_its_place(&self, org: u32, words: &[&str]) -> bool {
         let same = |place: &[String]| {
@@ -1554,22 +1635,37 @@ impl<'r> AffiliationMatcher<'r> {
             core = (0, tokens.len());
         }
         let trimmed = text.trim();
-        let letters: String = trimmed.chars().filter(|c| c.is_alphanumeric()).collect();
-        let acronym = ((2..=10).contains(&letters.chars().count())
-            && letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && letters
-                .chars()
-                .all(|c| c.is_uppercase() || c.is_ascii_digit())
-            && !trimmed.contains(' '))
-        .then_some(letters);
+        let acronym = acronym_letters(trimmed).filter(|_| !trimmed.contains(' '));
+        let leading_acronym = trimmed
+            .split_once(char::is_whitespace)
+            .and_then(|(first, _)| {
+                let end = text.len() - text.trim_start().len() + first.len();
+                acronym_letters(first).map(|letters| {
+                    let covered = tokens.iter().take_while(|t| t.start < end).count();
+                    (letters, covered)
+                })
+            });
         Some(Part {
             start,
             tokens,
             ids,
             core,
             acronym,
+            leading_acronym,
         })
     }
+}
+
+/// The letters of a word that is written like an acronym: 2 to 10 capitals and digits, at least two
+/// of them letters ("UCL", "U.C.L.", "A*STAR", "KTH").
+fn acronym_letters(word: &str) -> Option<String> {
+    let letters: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
+    ((2..=10).contains(&letters.chars().count())
+        && letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && letters
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit()))
+    .then_some(letters)
 }
 
 /// True when the words just before a name inside a part seem to belong to it: "Jiaxing Center for

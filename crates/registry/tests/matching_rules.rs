@@ -888,6 +888,46 @@ fn an_acronym_beside_only_its_country_is_enough() {
 }
 
 #[test]
+fn an_acronym_in_a_city_that_another_part_names_is_enough_without_a_country() {
+    let r = registry();
+    // IAEA is the Vienna agency's acronym and the Dublin association's.
+    assert_eq!(
+        matched(&r, "Department of Safety, IAEA, Vienna"),
+        ["International Atomic Energy Agency"]
+    );
+    assert_eq!(
+        matched(&r, "IAEA, Dublin"),
+        ["Irish Agricultural Economics Association"]
+    );
+    // A city inside another name is not the city of the address.
+    assert!(matched(&r, "Vienna Research Institute, IAEA").is_empty());
+    // A city that is neither organisation's names neither.
+    assert!(matched(&r, "IAEA, Oxford").is_empty());
+}
+
+#[test]
+fn an_acronym_followed_by_a_city_in_one_part_is_placed_by_that_city() {
+    let r = registry();
+    assert_eq!(
+        matched(&r, "Department of Safety, IAEA Vienna"),
+        ["International Atomic Energy Agency"]
+    );
+    assert_eq!(
+        matched(&r, "IAEA Dublin, Ireland"),
+        ["Irish Agricultural Economics Association"]
+    );
+    // The city must be the organisation's.
+    assert_eq!(matched(&r, "IAEA Dublin, Austria"), Vec::<String>::new());
+    // Words that are not a city make no acronym of the first word.
+    assert!(matched(&r, "IAEA Safety Department").is_empty());
+    // A university system's acronym and a campus city is that campus.
+    assert_eq!(
+        matched(&r, "WUS Riverton, MA 02115, USA"),
+        ["Westmarch University at Riverton"]
+    );
+}
+
+#[test]
 fn a_string_that_is_only_an_acronym_no_other_organisation_has_names_its_organisation() {
     let r = registry();
     assert_eq!(matched(&r, "CSU"), ["Central South University"]);
