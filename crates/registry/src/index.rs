@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 use tandem_model::{Institution, InstitutionId, normalize_ror};
 
 use crate::RegistryError;
-use crate::normalize::{BODY_WORDS, GENERIC, Token, is_stop_word, name_key, tokenize};
+use crate::normalize::{
+    BODY_WORDS, GENERIC, Token, is_elided_article, is_stop_word, name_key, tokenize,
+};
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 15;
+pub const FORMAT_VERSION: u32 = 16;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -497,10 +499,16 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 .filter(|(v, _)| v.contains(['ä', 'ö', 'ü', 'Ä', 'Ö', 'Ü']))
                 .map(|(v, form)| (transliterate_umlauts(v), *form))
                 .collect();
+            // "Xi'an" is also written "Xi An" ("Xi An Jiao Tong Univ").
+            let apart: Vec<(String, NameForm)> = variants
+                .iter()
+                .filter_map(|(v, form)| apostrophe_as_space(v).map(|a| (a, *form)))
+                .collect();
             let variants = variants
                 .into_iter()
                 .map(|(v, f)| (v.to_string(), f))
-                .chain(transliterated);
+                .chain(transliterated)
+                .chain(apart);
             for (variant, form) in variants {
                 let variant = variant.as_str();
                 if is_short_name(variant) {
@@ -657,6 +665,32 @@ fn names_a_parent(org: &Organization, name: &str) -> bool {
         .filter(|r| r.kind == RelationKind::Parent)
         .filter_map(|r| r.label.as_deref())
         .any(|label| words(label) == name)
+}
+
+/// The name with each apostrophe between two syllables of two or more letters written as a space:
+/// "Xi'an" as "Xi an", "Chang'an" as "Chang an"; `None` when there is none. "King's", "O'Higgins" and
+/// "Hawai'i" keep theirs.
+fn apostrophe_as_space(name: &str) -> Option<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let letters_run = |range: &mut dyn Iterator<Item = usize>| {
+        range.take_while(|&j| chars[j].is_alphabetic()).count()
+    };
+    let mut out = String::with_capacity(name.len());
+    let mut changed = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let before = letters_run(&mut (0..i).rev());
+        if matches!(c, '\'' | '’' | 'ʼ')
+            && before >= 2
+            && letters_run(&mut (i + 1..chars.len())) >= 2
+            && !is_elided_article(&chars[i - before..i].iter().collect::<String>())
+        {
+            out.push(' ');
+            changed = true;
+        } else {
+            out.push(c);
+        }
+    }
+    changed.then_some(out)
 }
 
 fn transliterate_umlauts(s: &str) -> String {

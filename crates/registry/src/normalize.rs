@@ -115,7 +115,15 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ),
     (
         "natl",
-        &["national", "nacional", "nazionale", "nationale", "natl"],
+        &[
+            "national",
+            "nacional",
+            "nazionale",
+            "nationale",
+            "natl",
+            "nacl",
+            "naz",
+        ],
     ),
     (
         "lab",
@@ -149,6 +157,14 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "tecnologia",
             "tecnol",
         ],
+    ),
+    // Spanish and Portuguese "Técnica" is not "Tecnológica": the Universidad Técnica Nacional (Costa
+    // Rica) and the Universidad Tecnológica Nacional (Argentina) are two.
+    ("tecn", &["tecnico", "tecnica", "tecn"]),
+    // "Ecole Normale Super", "Inst Super Tecn", "Consejo Super Invest Cient".
+    (
+        "super",
+        &["superieure", "superieur", "superior", "superiore", "super"],
     ),
     ("engn", &["engineering", "engn"]),
     (
@@ -191,6 +207,11 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "polytechnic",
             "polytechnique",
             "politecnico",
+            "politecnica",
+            "politecn",
+            "politehnica",
+            "politehn",
+            "politechnika",
             "polytechnical",
             "polytech",
         ],
@@ -277,6 +298,16 @@ static CANONICAL: &[(&str, &[&str])] = &[
         &["telecommunication", "telecommunications", "telecommun"],
     ),
 ];
+
+/// Articles written joined to the next word by an apostrophe (French, Italian, Catalan).
+const ELIDED_ARTICLES: &[&str] = &[
+    "d", "l", "dell", "dall", "nell", "sull", "all", "degl", "qu",
+];
+
+/// True for an article that French, Italian or Catalan write joined to the next word ("d'", "dell'").
+pub(crate) fn is_elided_article(word: &str) -> bool {
+    ELIDED_ARTICLES.contains(&word.to_lowercase().as_str())
+}
 
 /// Words dropped from both sides: articles, prepositions and legal forms in the languages that appear
 /// most in affiliations.
@@ -410,7 +441,17 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             tandem_countries::push_folded_lowercase(c, &mut word);
             end = i + c.len_utf8();
         } else if matches!(c, '\'' | '’' | '‘' | '`' | 'ʼ') && !word.is_empty() {
-            // "King's" reads as "kings"
+            // An elided article goes like the other small words: "Côte d'Azur" reads "cote azur",
+            // as the Web of Science writes it ("Univ Cote Azur"), and "dell'Aquila" "aquila".
+            // Otherwise the apostrophe is dropped: "King's" reads as "kings".
+            if ELIDED_ARTICLES.contains(&word.as_str())
+                && s[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphabetic)
+            {
+                word.clear();
+            }
         } else if !word.is_empty() {
             if university_initial(s, start, end) {
                 word = "univ".to_string();
@@ -605,6 +646,54 @@ pub fn name_key(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_elided_article_is_dropped_like_the_other_small_words() {
+        // As the Web of Science writes them.
+        assert_eq!(
+            name_key("Université Côte d'Azur"),
+            name_key("Univ Cote Azur")
+        );
+        assert_eq!(
+            name_key("Università degli Studi dell'Aquila"),
+            name_key("Universita degli Studi Aquila")
+        );
+        assert_eq!(name_key("Université d’Orléans"), name_key("Univ Orleans"));
+        // Other apostrophes are dropped and the word stays whole.
+        assert_eq!(name_key("King's College"), name_key("Kings College"));
+        assert_eq!(name_key("Xi'an Jiaotong"), name_key("Xian Jiaotong"));
+        // Byte ranges still point into the string as written.
+        let tokens = tokenize("Côte d'Azur");
+        assert_eq!(&"Côte d'Azur"[tokens[1].start..tokens[1].end], "Azur");
+    }
+
+    #[test]
+    fn web_of_science_abbreviations_of_national_polytechnic_technical_and_superior() {
+        assert_eq!(
+            name_key("Univ Nacl Autonoma Mexico"),
+            name_key("Universidad Nacional Autónoma de México")
+        );
+        assert_eq!(
+            name_key("Politecn Torino"),
+            name_key("Politecnico di Torino")
+        );
+        assert_eq!(
+            name_key("Univ Politecn Valencia"),
+            name_key("Universitat Politècnica de València")
+        );
+        assert_eq!(
+            name_key("Univ Politehn Bucuresti"),
+            name_key("Universitatea Politehnica Bucuresti")
+        );
+        assert_eq!(
+            name_key("Ecole Normale Super Lyon"),
+            name_key("École Normale Supérieure de Lyon")
+        );
+        assert_eq!(
+            name_key("Univ Tecn Federico Santa Maria"),
+            name_key("Universidad Técnica Federico Santa María")
+        );
+    }
 
     #[test]
     fn an_okina_reads_like_no_mark_and_like_an_apostrophe() {

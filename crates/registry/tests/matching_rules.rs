@@ -1550,3 +1550,35 @@ fn a_name_that_opens_with_its_own_acronym_is_written_without_it() {
         ["NNVRI Nutrition Vision Research Institute"]
     );
 }
+
+#[test]
+fn a_name_with_an_apostrophe_between_syllables_is_also_written_apart() {
+    let orgs: &[Org] = &[(
+        "0000xian1",
+        "Xi'an Qinling University",
+        &[],
+        "Xi'an",
+        "CN",
+        "education",
+        &[],
+    )];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orgs.jsonl");
+    std::fs::write(
+        &path,
+        orgs.iter().map(record).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let r = import_file(&path, |_| {}).unwrap().registry;
+    for written in [
+        "Xi An Qinling Univ, Xian, Peoples R China",
+        "Xian Qinling University, China",
+        "Xi'an Qinling University",
+    ] {
+        assert_eq!(
+            matched(&r, written),
+            ["Xi'an Qinling University"],
+            "{written}"
+        );
+    }
+}
