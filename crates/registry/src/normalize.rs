@@ -91,6 +91,9 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "hopital",
             "hospitalier",
             "ospedale",
+            "ospedaliera",
+            "ospedaliero",
+            "osped",
             "hastanesi",
             "ziekenhuis",
             "sjukhus",
@@ -119,6 +122,7 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "national",
             "nacional",
             "nazionale",
+            "nazl",
             "nationale",
             "natl",
             "nacl",
@@ -136,7 +140,39 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "lab",
         ],
     ),
-    ("res", &["research", "res"]),
+    (
+        "res",
+        &[
+            "research",
+            "ricerca",
+            "ricerche",
+            "ric",
+            "recherche",
+            "recherches",
+            "rech",
+            "res",
+        ],
+    ),
+    (
+        "invest",
+        &[
+            "investigacion",
+            "investigaciones",
+            "investigacao",
+            "investigacoes",
+            "invest",
+        ],
+    ),
+    (
+        "cient",
+        &[
+            "cientifica",
+            "cientificas",
+            "cientifico",
+            "cientificos",
+            "cient",
+        ],
+    ),
     ("sci", &["science", "sciences", "scientific", "sci"]),
     // WoS writes "Technol" for technology and "Tech" for technical, but "Tech." means technology as
     // often as not elsewhere: one form for all of them.
@@ -160,7 +196,10 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ),
     // Spanish and Portuguese "Técnica" is not "Tecnológica": the Universidad Técnica Nacional (Costa
     // Rica) and the Universidad Tecnológica Nacional (Argentina) are two.
-    ("tecn", &["tecnico", "tecnica", "tecn"]),
+    (
+        "tecn",
+        &["tecnico", "tecnica", "tecnicos", "tecnicas", "tecn"],
+    ),
     // "Ecole Normale Super", "Inst Super Tecn", "Consejo Super Invest Cient".
     (
         "super",
@@ -222,7 +261,7 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("environm", &["environmental", "environment", "environm"]),
     ("biol", &["biology", "biological", "biol"]),
     ("chem", &["chemistry", "chemical", "chem"]),
-    ("phys", &["physics", "physical", "phys"]),
+    ("phys", &["physics", "physical", "fisica", "fis", "phys"]),
     ("math", &["mathematics", "mathematical", "math"]),
     ("childrens", &["children", "childrens"]),
     ("s", &["south", "s"]),
@@ -266,7 +305,33 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("anim", &["animal", "animals", "anim"]),
     ("astron", &["astronomy", "astronomical", "astron"]),
     ("biochem", &["biochemistry", "biochemical", "biochem"]),
-    ("nucl", &["nuclear", "nucl"]),
+    ("nucl", &["nuclear", "nucleare", "nucleaire", "nucl"]),
+    ("atom", &["atomic", "atomique", "atomica", "atom"]),
+    ("alternat", &["alternative", "alternatives", "alternat"]),
+    (
+        "ind",
+        &[
+            "industrial",
+            "industry",
+            "industriale",
+            "industrielle",
+            "ind",
+        ],
+    ),
+    ("photon", &["photonic", "photonics", "photon"]),
+    ("prop", &["propulsion", "prop"]),
+    ("hyg", &["hygiene", "hyg"]),
+    ("pk", &["park", "parks", "pk"]),
+    ("stn", &["station", "stations", "stn"]),
+    ("so", &["southern", "so"]),
+    (
+        "policlin",
+        &["policlinico", "policlinic", "polyclinic", "policlin"],
+    ),
+    (
+        "deutsch",
+        &["deutsches", "deutsche", "deutscher", "deutschen", "deutsch"],
+    ),
     ("nutr", &["nutrition", "nutritional", "nutr"]),
     ("pathol", &["pathology", "pathological", "pathol"]),
     (
@@ -291,7 +356,10 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("expt", &["experimental", "expt"]),
     ("geog", &["geography", "geographical", "geographic", "geog"]),
     ("hist", &["history", "historical", "hist"]),
-    ("dev", &["development", "developmental", "dev"]),
+    (
+        "dev",
+        &["development", "developmental", "developpement", "dev"],
+    ),
     ("commun", &["communication", "communications", "commun"]),
     (
         "telecommun",
@@ -327,6 +395,10 @@ static STOP_WORDS: &[&str] = &[
     "de",
     "del",
     "della",
+    "degli",
+    "delle",
+    "dei",
+    "dello",
     "di",
     "da",
     "do",
@@ -693,6 +765,36 @@ mod tests {
             name_key("Univ Tecn Federico Santa Maria"),
             name_key("Universidad Técnica Federico Santa María")
         );
+        assert_ne!(
+            name_key("Universidad Técnica Nacional"),
+            name_key("Universidad Tecnológica Nacional")
+        );
+        for (written, name) in [
+            ("Consiglio Nazl Ric", "Consiglio Nazionale delle Ricerche"),
+            ("Univ Studi Milano", "Università degli Studi di Milano"),
+            (
+                "Consejo Nacl Invest Cient & Tecn",
+                "Consejo Nacional de Investigaciones Científicas y Técnicas",
+            ),
+            (
+                "Inst Natl Sante & Rech Med",
+                "Institut National de la Santé et de la Recherche Médicale",
+            ),
+            (
+                "Deutsch Krebsforschungszentrum",
+                "Deutsches Krebsforschungszentrum",
+            ),
+            ("Japan Atom Energy Agcy", "Japan Atomic Energy Agency"),
+            (
+                "Leibniz Inst Photon Technol",
+                "Leibniz Institute of Photonic Technology",
+            ),
+            ("Jet Prop Lab", "Jet Propulsion Laboratory"),
+            ("Univ So Calif", "University of Southern California"),
+            ("College Pk", "College Park"),
+        ] {
+            assert_eq!(name_key(written), name_key(name), "{written}");
+        }
     }
 
     #[test]
