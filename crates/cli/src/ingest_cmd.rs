@@ -43,7 +43,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DIR")]
     pub registry: Option<PathBuf>,
     /// Write every address that did not resolve to a country or (with --registry) to exactly one set
-    /// of institutions to this file, tab-separated: count, country, outcome, candidates, address.
+    /// of institutions to this file, tab-separated: count, country, outcome, candidates, candidate_names,
+    /// address.
     #[arg(long, value_name = "FILE")]
     pub unresolved: Option<PathBuf>,
     /// Your corrections: a CSV or tab-separated file whose header names an `address` column and a
@@ -247,9 +248,14 @@ fn report_addresses(report: &AffiliationReport, resumed_inputs: usize) {
         );
         for (address, entry) in unresolved.iter().take(5) {
             let what = if entry.ambiguous {
-                format!("ambiguous between {}", entry.candidates.join(", "))
+                format!("ambiguous between {}", entry.candidate_names.join(", "))
             } else if entry.country.is_none() {
                 "no country".to_string()
+            } else if !entry.candidate_names.is_empty() {
+                format!(
+                    "no institution (names {}, not taken)",
+                    entry.candidate_names.join(", ")
+                )
             } else {
                 "no institution".to_string()
             };
@@ -259,10 +265,13 @@ fn report_addresses(report: &AffiliationReport, resumed_inputs: usize) {
     }
 }
 
-/// Tab-separated: count, country, outcome, candidates, address; most frequent first.
+/// Tab-separated: count, country, outcome, candidates, candidate_names, address; most frequent first.
 fn write_unresolved(report: &AffiliationReport, path: &Path) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "count\tcountry\toutcome\tcandidates\taddress")?;
+    writeln!(
+        out,
+        "count\tcountry\toutcome\tcandidates\tcandidate_names\taddress"
+    )?;
     for (address, entry) in report.unresolved_by_count() {
         let outcome = if entry.ambiguous {
             "ambiguous"
@@ -276,10 +285,11 @@ fn write_unresolved(report: &AffiliationReport, path: &Path) -> std::io::Result<
         let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
         writeln!(
             out,
-            "{}\t{}\t{outcome}\t{}\t{}",
+            "{}\t{}\t{outcome}\t{}\t{}\t{}",
             entry.count,
             entry.country.unwrap_or(""),
             entry.candidates.join(" "),
+            clean(&entry.candidate_names.join("; ")),
             clean(address)
         )?;
     }

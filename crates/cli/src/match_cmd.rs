@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use tandem_registry::{AffiliationMatcher, MatchResult, OrganizationMatch, Registry};
+use tandem_registry::{AffiliationMatcher, MatchResult, NameNotTaken, OrganizationMatch, Registry};
 
 #[derive(Args)]
 pub struct MatchArgs {
@@ -45,10 +45,11 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
     match (&args.string, &args.input) {
         (Some(string), None) => {
             let result = matcher.match_affiliation(string);
+            let not_taken = not_taken(&matcher, &result);
             if args.json {
-                println!("{}", json_line(&result));
+                println!("{}", json_line(&result, &not_taken));
             } else {
-                explain(&registry, &result);
+                explain(&registry, &result, &not_taken);
             }
             Ok(())
         }
@@ -57,10 +58,24 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
     }
 }
 
+/// How many organisations a string that matched nothing lists as named but not taken.
+const NOT_TAKEN_SHOWN: usize = 5;
+
+/// For a string that matched nothing: the organisations whose names it holds, and why each was not
+/// taken. Empty when something matched.
+fn not_taken(matcher: &AffiliationMatcher, result: &MatchResult) -> Vec<NameNotTaken> {
+    if result.matches.is_empty() {
+        matcher.names_not_taken(result, NOT_TAKEN_SHOWN)
+    } else {
+        Vec::new()
+    }
+}
+
 /// The JSON object of one input line: `input`, `matches` (ror, confidence, substring and more),
-/// `country`, then the organisations named beside the main ones and the ambiguous parts. Written key by
+/// `country`, then the organisations named beside the main ones, the ambiguous parts and, for a
+/// string that matched nothing, the organisations named in it that were not taken. Written key by
 /// key so that the keys keep this order.
-fn json_line(result: &MatchResult) -> String {
+fn json_line(result: &MatchResult, not_taken: &[NameNotTaken]) -> String {
     // Each match as `{"ror", "confidence", "substring", ...}`, in that order.
     let org = |m: &OrganizationMatch| {
         // Only a match made through a withdrawn record's name carries that record.
@@ -95,17 +110,25 @@ fn json_line(result: &MatchResult) -> String {
         .iter()
         .map(|a| json!({"substring": a.substring, "candidates": a.candidates}))
         .collect();
+    let not_taken: Vec<Value> = not_taken
+        .iter()
+        .map(|n| {
+            json!({"ror": n.ror, "name": n.name, "country_code": n.country_code,
+                   "substring": n.substring, "reason": n.reason})
+        })
+        .collect();
     format!(
-        "{{\"input\":{},\"matches\":{},\"country\":{},\"also_named\":{},\"ambiguous\":{}}}",
+        "{{\"input\":{},\"matches\":{},\"country\":{},\"also_named\":{},\"ambiguous\":{},\"not_taken\":{}}}",
         Value::from(result.input.as_str()),
         matches,
         result.country.map_or(Value::Null, Value::from),
         also_named,
         Value::from(ambiguous),
+        Value::from(not_taken),
     )
 }
 
-fn explain(registry: &Registry, result: &MatchResult) {
+fn explain(registry: &Registry, result: &MatchResult, not_taken: &[NameNotTaken]) {
     println!("{:?}", result.input);
     println!();
     let mut countries = Vec::new();
@@ -164,6 +187,23 @@ fn explain(registry: &Registry, result: &MatchResult) {
         } else {
             println!("that agrees with the country it names.");
         }
+    }
+    if !not_taken.is_empty() {
+        println!();
+        println!("Named in the string but not taken:");
+        for n in not_taken {
+            println!(
+                "          {:?} = {}  {}  · {}",
+                n.substring,
+                n.ror,
+                n.name,
+                n.country_code.as_deref().unwrap_or("no country")
+            );
+            println!("          not taken: {}", n.reason);
+        }
+        println!(
+            "To resolve such an address in an ingest, give its ROR id in an --affiliation-map file."
+        );
     }
 }
 
@@ -300,7 +340,7 @@ fn bulk(
             .map(|line| {
                 let result = matcher.match_affiliation(line);
                 (
-                    json_line(&result),
+                    json_line(&result, &not_taken(matcher, &result)),
                     !result.matches.is_empty(),
                     result.country.is_some(),
                 )

@@ -320,6 +320,9 @@ fn tiny_registry(dir: &Path) -> PathBuf {
         r#"{"id":"https://ror.org/052gg0110","names":[{"value":"University of Oxford","types":["ror_display","label"],"lang":"en"}],"locations":[{"geonames_details":{"name":"Oxford","country_code":"GB"}}],"types":["education"],"status":"active","relationships":[]}"#,
         r#"{"id":"https://ror.org/024mrxd33","names":[{"value":"University of Leeds","types":["ror_display","label"],"lang":"en"}],"locations":[{"geonames_details":{"name":"Leeds","country_code":"GB"}}],"types":["education"],"status":"active","relationships":[]}"#,
         r#"{"id":"https://ror.org/03vek6s52","names":[{"value":"Harvard University","types":["ror_display","label"],"lang":"en"}],"locations":[{"geonames_details":{"name":"Cambridge","country_code":"US"}}],"types":["education"],"status":"active","relationships":[]}"#,
+        // Placed in the wrong country, as a registry can be: the Munich address names it, but it is
+        // not taken, only suggested.
+        r#"{"id":"https://ror.org/04py35477","names":[{"value":"Max Planck Institute of Biochemistry","types":["ror_display","label"],"lang":"en"}],"locations":[{"geonames_details":{"name":"Martinsried","country_code":"CH"}}],"types":["facility"],"status":"active","relationships":[]}"#,
     ];
     let dump = write(dir, "ror.jsonl", &(records.join("\n") + "\n"));
     let imported = tandem_registry::import_file(&dump, |_| {}).unwrap();
@@ -362,8 +365,27 @@ fn with_a_registry_addresses_become_institutions_and_groups_work() {
     // Oxford (5 records) and Leeds (2) match; Harvard Medical School, Max Planck and Pasteur do not.
     assert!(err.contains("7 (50.0%) to an institution"), "{err}");
     let tsv = std::fs::read_to_string(&unresolved).unwrap();
-    assert!(tsv.lines().any(|l| l.ends_with(MUNICH)), "{tsv}");
+    assert!(
+        tsv.starts_with("count\tcountry\toutcome\tcandidates\tcandidate_names\taddress\n"),
+        "{tsv}"
+    );
     assert!(!tsv.contains(OXFORD), "{tsv}");
+    // The institute the Munich address names, though the registry puts it elsewhere, is suggested.
+    let munich = tsv.lines().find(|l| l.ends_with(MUNICH)).expect(&tsv);
+    let columns: Vec<&str> = munich.split('\t').collect();
+    assert_eq!(
+        columns[2..5],
+        [
+            "no institution",
+            "https://ror.org/04py35477",
+            "Max Planck Institute of Biochemistry (CH)"
+        ],
+        "{munich}"
+    );
+    assert!(
+        err.contains("no institution (names Max Planck Institute of Biochemistry (CH), not taken)"),
+        "{err}"
+    );
 
     // A group of Oxford and Leeds, by ROR id: S1-S4 in 2023, as for country:GB.
     let group = write(

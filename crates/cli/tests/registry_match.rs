@@ -257,6 +257,36 @@ fn match_explains_one_string() {
     assert!(text.contains("Country   FR"), "{text}");
     assert!(text.contains("Match     none"), "{text}");
     assert!(text.contains("agrees with the country it names"), "{text}");
+    assert!(!text.contains("not taken"), "{text}");
+
+    // A name the string holds but the matcher did not take is shown, with the reason.
+    let out = tandem(&[
+        "match",
+        "Dept Phys, Univ Oxford, Oxford, France",
+        "--registry",
+        r,
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("Match     none"), "{text}");
+    assert!(
+        text.contains("\"Univ Oxford\" = https://ror.org/052gg0110  University of Oxford  · GB"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not taken: it is in GB, and the address names FR"),
+        "{text}"
+    );
+    let out = tandem(&[
+        "match",
+        "Dept Phys, Univ Oxford, Oxford, France",
+        "--registry",
+        r,
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["matches"].as_array().unwrap().len(), 0);
+    assert_eq!(v["not_taken"][0]["ror"], "https://ror.org/052gg0110");
+    assert_eq!(v["not_taken"][0]["substring"], "Univ Oxford");
 
     let out = tandem(&[
         "match",
@@ -342,6 +372,11 @@ fn match_input_file_writes_one_json_line_per_input_line() {
         assert_eq!(o["input"], line.trim_end_matches('\r'));
         assert!(o["matches"].is_array());
         assert!(o.get("country").is_some());
+        // Only a string that matched nothing lists names not taken.
+        assert!(o["not_taken"].is_array());
+        assert!(
+            o["matches"].as_array().unwrap().is_empty() || o["not_taken"] == serde_json::json!([])
+        );
     }
     assert_eq!(objects[0]["country"], "GB");
     assert_eq!(objects[0]["matches"][0]["ror"], "https://ror.org/052gg0110");

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 pub use import::{ImportProgress, ImportReject, Imported, import_file, import_files};
 pub use index::{FORMAT_VERSION, INDEX_FILE, META_FILE, Registry, RegistryMeta};
-pub use matcher::{AffiliationMatcher, Ambiguity, MatchKind, MatchResult, OrganizationMatch};
+pub use matcher::{
+    AffiliationMatcher, Ambiguity, MatchKind, MatchResult, NameNotTaken, OrganizationMatch,
+};
 pub use normalize::{Token, name_key, tokenize};
 pub use organization::{NameKind, OrgName, Organization, RelationKind, Relationship, Status};
 

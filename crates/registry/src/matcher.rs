@@ -130,6 +130,20 @@ pub struct MatchResult {
     pub ambiguous: Vec<Ambiguity>,
 }
 
+/// An organisation whose name appears in a string although the matcher did not take it: a hint for
+/// whoever corrects the address by hand.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameNotTaken {
+    /// `https://ror.org/...`
+    pub ror: String,
+    pub name: String,
+    pub country_code: Option<String>,
+    /// The part of the input that is one of its names (or acronyms), as written.
+    pub substring: String,
+    /// Why it was not taken, in words, as far as a single check tells.
+    pub reason: String,
+}
+
 /// Matches affiliation strings against a loaded [`Registry`]. Cheap to create; `Sync`, so one can
 /// serve many threads.
 ///
@@ -389,6 +403,76 @@ impl<'r> AffiliationMatcher<'r> {
             }
         }
         result
+    }
+
+    /// Organisations whose names appear in the string of `taken` (what
+    /// [`match_affiliation`](Self::match_affiliation) gave) but that it did not give: another
+    /// country's, a namesake, a name that the words around it make part of another. Acronyms and names
+    /// of common words only are left out. At most `limit`, longest names first. Meant for strings that
+    /// matched nothing, to show what a person correcting them might pick.
+    pub fn names_not_taken(&self, taken: &MatchResult, limit: usize) -> Vec<NameNotTaken> {
+        let decoded = decode_entities(&taken.input);
+        let input: &str = &decoded;
+        let country = tandem_countries::resolve_country(input);
+        let parts = self.split_parts(input, 0, input.len());
+        let all = self.candidates(&parts, country);
+        let sharing = |c: &Candidate| {
+            all.iter()
+                .filter(|o| o.span == c.span && o.kind == c.kind)
+                .map(|o| o.org)
+                .collect::<FxHashSet<u32>>()
+                .len()
+        };
+        let mut candidates = all.clone();
+        candidates.retain(|c| {
+            !taken
+                .matches
+                .iter()
+                .chain(&taken.also_named)
+                .any(|m| m.ror.ends_with(&self.registry.org(c.org).ror))
+        });
+        // Longest name first; of one organisation, its longest name only.
+        candidates.sort_by_key(|c| (std::cmp::Reverse(c.end - c.start), c.start, c.org));
+        let mut seen = FxHashSet::default();
+        let mut out = Vec::new();
+        for c in &candidates {
+            if out.len() == limit {
+                break;
+            }
+            // Acronyms, and names of common words only ("Computer Sciences Corporation" in
+            // "Department of Computer Science"), would suggest more noise than help.
+            if c.kind == MatchKind::Acronym
+                || !self.has_proper_word(&parts, &c.span)
+                || !seen.insert(c.org)
+            {
+                continue;
+            }
+            let sharing = sharing(c);
+            let org = self.registry.org(c.org);
+            let org_country = org.country_code.as_deref();
+            let reason = match country {
+                Some(code) if !same_region(org_country, code) => format!(
+                    "it is in {}, and the address names {code}",
+                    org_country.unwrap_or("no country")
+                ),
+                _ if sharing > 1 => format!("{sharing} organisations have this name"),
+                None => {
+                    "the address names no country, and this name does not stand alone".to_string()
+                }
+                _ if c.kind == MatchKind::InsidePart => {
+                    "the words around it make it part of another name".to_string()
+                }
+                _ => "the address's other words name something else here".to_string(),
+            };
+            out.push(NameNotTaken {
+                ror: org.ror_url(),
+                name: org.display_name.clone(),
+                country_code: org.country_code.clone(),
+                substring: slice(input, c.start, c.end),
+                reason,
+            });
+        }
+        out
     }
 
     fn match_address(
@@ -882,9 +966,20 @@ impl<'r> AffiliationMatcher<'r> {
                 {
                     continue;
                 }
-                // "Israel Institute for Biological Research" is not the "Israel Institute".
+                // "Israel Institute for Biological Research" is not the "Israel Institute". But
+                // "Alexandru Ioan Cuza University of Iasi" is the university in Iași: what follows
+                // the preposition, to the end of the part, is the organisation's own city.
                 if continues_to_the_right(input, part, span.end_token) {
-                    continue;
+                    let rest = &part.tokens[span.end_token..part.core.1.max(span.end_token)];
+                    let in_own_city: Vec<&Candidate> = group
+                        .iter()
+                        .copied()
+                        .filter(|c| !rest.is_empty() && self.only_its_city(c.org, rest))
+                        .collect();
+                    if in_own_city.is_empty() {
+                        continue;
+                    }
+                    group = in_own_city;
                 }
                 // "University of Miami Hospital", "University of Missouri-Kansas City", "Southeast
                 // Missouri State University": the words around the name make it another's.

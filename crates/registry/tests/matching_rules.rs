@@ -1582,3 +1582,49 @@ fn a_name_with_an_apostrophe_between_syllables_is_also_written_apart() {
         );
     }
 }
+
+#[test]
+fn names_the_matcher_did_not_take_are_listed_with_a_reason() {
+    let r = registry();
+    let matcher = AffiliationMatcher::new(&r);
+    let s = "Department of Safety, International Atomic Energy Agency, Vienna, France";
+    assert!(matcher.match_affiliation(s).matches.is_empty());
+    let not_taken = matcher.names_not_taken(&matcher.match_affiliation(s), 5);
+    assert_eq!(not_taken.len(), 1, "{not_taken:?}");
+    assert_eq!(not_taken[0].ror, "https://ror.org/02zt1gg83");
+    assert_eq!(not_taken[0].substring, "International Atomic Energy Agency");
+    assert_eq!(not_taken[0].reason, "it is in AT, and the address names FR");
+    // The namesake the display name lost to.
+    let not_taken = matcher.names_not_taken(&matcher.match_affiliation("Newcastle University"), 5);
+    assert_eq!(not_taken.len(), 1, "{not_taken:?}");
+    assert_eq!(not_taken[0].name, "University of Newcastle Australia");
+    assert_eq!(not_taken[0].reason, "2 organisations have this name");
+    // What was taken is not listed again.
+    assert!(
+        matcher
+            .names_not_taken(
+                &matcher.match_affiliation("International Atomic Energy Agency, Vienna, Austria"),
+                5
+            )
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_name_continued_by_of_and_its_own_city_is_that_organisation() {
+    let r = registry();
+    assert_eq!(
+        matched(
+            &r,
+            "School of Nursing, Eastern Medical University of Shenyang, China"
+        ),
+        ["Eastern Medical University"]
+    );
+    let matcher = AffiliationMatcher::new(&r);
+    let m = &matcher
+        .match_affiliation("Eastern Medical University of Taichung, Taiwan")
+        .matches;
+    assert_eq!(m[0].ror, "https://ror.org/0000emu02");
+    // Any other words after "of" make another name.
+    assert!(matched(&r, "Eastern Medical University of Nursing, China").is_empty());
+}

@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex};
 use tandem_model::{Institution, InstitutionId, InstitutionRef, normalize_ror};
 use tandem_registry::{AffiliationMatcher, Registry};
 
+/// Organisations suggested for an address that matched nothing.
+const CANDIDATES_SUGGESTED: usize = 3;
+
 /// Distinct unresolved strings remembered for the report; beyond this they are only counted.
 const MAX_REMEMBERED: usize = 200_000;
 
@@ -35,8 +38,12 @@ pub struct ResolvedAddress {
     /// The institutions the matcher found, with their ROR lineage.
     pub institutions: Vec<InstitutionRef>,
     pub outcome: Outcome,
-    /// For ambiguous strings: the ROR ids it could not choose between.
+    /// For ambiguous strings, the ROR ids it could not choose between; for unmatched ones, the
+    /// organisations named in it that the matcher did not take (another country's, a namesake): ids a
+    /// person correcting the address might pick.
     pub candidates: Vec<String>,
+    /// The candidates as "Name (CC)", in the same order.
+    pub candidate_names: Vec<String>,
     /// True when the institutions (or the country) come from the user's affiliation map.
     pub corrected: bool,
 }
@@ -59,7 +66,9 @@ pub struct UnresolvedAddress {
     pub country: Option<&'static str>,
     /// True when the matcher found several organisations it could not choose between.
     pub ambiguous: bool,
+    /// See [`ResolvedAddress::candidates`].
     pub candidates: Vec<String>,
+    pub candidate_names: Vec<String>,
 }
 
 /// How well the addresses of an ingest resolved. One address is one distinct address string of one
@@ -263,6 +272,7 @@ impl ResolverSession<'_> {
                     .collect(),
                 outcome: Outcome::Matched,
                 candidates: Vec::new(),
+                candidate_names: Vec::new(),
                 corrected: true,
             };
         }
@@ -275,6 +285,7 @@ impl ResolverSession<'_> {
                 institutions: Vec::new(),
                 outcome: Outcome::NoRegistry,
                 candidates: Vec::new(),
+                candidate_names: Vec::new(),
                 corrected,
             };
         };
@@ -286,7 +297,7 @@ impl ResolverSession<'_> {
                 institution_ref(registry, &m.ror, Some(&m.name), m.country_code.as_deref())
             })
             .collect();
-        let candidates: Vec<String> = result
+        let mut candidates: Vec<String> = result
             .ambiguous
             .iter()
             .flat_map(|a| a.candidates.iter().cloned())
@@ -298,11 +309,29 @@ impl ResolverSession<'_> {
         } else {
             Outcome::Unmatched
         };
+        if outcome == Outcome::Unmatched {
+            candidates = matcher
+                .names_not_taken(&result, CANDIDATES_SUGGESTED)
+                .into_iter()
+                .map(|n| n.ror)
+                .collect();
+        }
+        let candidate_names = candidates
+            .iter()
+            .map(|ror| match registry.get(ror) {
+                Some(org) => match &org.country_code {
+                    Some(code) => format!("{} ({code})", org.display_name),
+                    None => org.display_name.clone(),
+                },
+                None => ror.clone(),
+            })
+            .collect();
         ResolvedAddress {
             country,
             institutions,
             outcome,
             candidates,
+            candidate_names,
             corrected,
         }
     }
@@ -330,6 +359,7 @@ impl ResolverSession<'_> {
                     country: resolved.country,
                     ambiguous: resolved.outcome == Outcome::Ambiguous,
                     candidates: resolved.candidates.clone(),
+                    candidate_names: resolved.candidate_names.clone(),
                 },
             );
         } else {
