@@ -229,6 +229,13 @@ fn report_addresses(report: &AffiliationReport, resumed_inputs: usize) {
             "institutions not matched (no --registry given)".to_string()
         }
     );
+    if report.unmatched_with_candidates > 0 {
+        eprintln!(
+            "  {} of the unmatched addresses name an organisation the matcher did not take (another \
+             country's, a namesake); --unresolved lists them as candidates.",
+            report.unmatched_with_candidates
+        );
+    }
     if report.corrected > 0 {
         eprintln!(
             "  {} of these addresses were resolved by the affiliation map.",

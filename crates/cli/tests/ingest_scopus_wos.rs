@@ -386,6 +386,10 @@ fn with_a_registry_addresses_become_institutions_and_groups_work() {
         err.contains("no institution (names Max Planck Institute of Biochemistry (CH), not taken)"),
         "{err}"
     );
+    assert!(
+        err.contains("1 of the unmatched addresses name an organisation the matcher did not take"),
+        "{err}"
+    );
 
     // A group of Oxford and Leeds, by ROR id: S1-S4 in 2023, as for country:GB.
     let group = write(

@@ -83,6 +83,9 @@ pub struct AffiliationReport {
     /// Addresses with at least one institution.
     pub with_institution: u64,
     pub ambiguous: u64,
+    /// Unmatched addresses that name an organisation the matcher did not take (see
+    /// [`ResolvedAddress::candidates`]).
+    pub unmatched_with_candidates: u64,
     /// Addresses resolved through the user's affiliation map (`--affiliation-map`).
     pub corrected: u64,
     /// Addresses that resolved to no country and, with a registry, to no institution, keyed by string.
@@ -119,6 +122,7 @@ impl AffiliationReport {
         self.with_country += other.with_country;
         self.with_institution += other.with_institution;
         self.ambiguous += other.ambiguous;
+        self.unmatched_with_candidates += other.unmatched_with_candidates;
         self.corrected += other.corrected;
         self.unresolved_not_remembered += other.unresolved_not_remembered;
         for (text, entry) in other.unresolved {
@@ -343,6 +347,8 @@ impl ResolverSession<'_> {
         report.with_country += u64::from(has_country);
         report.with_institution += u64::from(resolved.outcome == Outcome::Matched);
         report.ambiguous += u64::from(resolved.outcome == Outcome::Ambiguous);
+        report.unmatched_with_candidates +=
+            u64::from(resolved.outcome == Outcome::Unmatched && !resolved.candidates.is_empty());
         report.corrected += u64::from(resolved.corrected);
         let unresolved =
             !has_country || matches!(resolved.outcome, Outcome::Ambiguous | Outcome::Unmatched);
