@@ -153,6 +153,46 @@ const ORGS: &[Org] = &[
         "IL",
         "facility",
     ),
+    (
+        "01460j859",
+        "Universitat Politècnica de València",
+        &["Polytechnic University of Valencia"],
+        "Valencia",
+        "ES",
+        "education",
+    ),
+    (
+        "017zhmm22",
+        "Xi'an Jiaotong University",
+        &["Xi'an Jiao Tong University"],
+        "Xi'an",
+        "CN",
+        "education",
+    ),
+    (
+        "019tgvf94",
+        "Université Côte d'Azur",
+        &[],
+        "Nice",
+        "FR",
+        "education",
+    ),
+    (
+        "03taz7m60",
+        "University of Southern California",
+        &[],
+        "Los Angeles",
+        "US",
+        "education",
+    ),
+    (
+        "022fs9h90",
+        "Alexandru Ioan Cuza University",
+        &[],
+        "Iași",
+        "RO",
+        "education",
+    ),
 ];
 
 fn record(
@@ -272,6 +312,33 @@ const TRICKY: &[(&str, &[&str], &[&str])] = &[
         "Department of Physics, University of Oxford, Oxford, United Kingdom, https://orcid.org/0000-0002-1825-0097",
         &["GB"],
         &["University of Oxford"],
+    ),
+    // Web of Science abbreviations, elided articles and syllables written apart.
+    (
+        "Univ Politecn Valencia, Dept Comp Syst & Computat, Valencia 46022, Spain.",
+        &["ES"],
+        &["Universitat Politècnica de València"],
+    ),
+    (
+        "Xi An Jiao Tong Univ, Sch Mech Engn, Xian 710049, Peoples R China.",
+        &["CN"],
+        &["Xi'an Jiaotong University"],
+    ),
+    (
+        "Univ Cote Azur, CNRS, Lab J A Dieudonne, F-06108 Nice, France",
+        &["FR"],
+        &["Université Côte d'Azur"],
+    ),
+    (
+        "Univ So Calif, Keck Sch Med, Los Angeles, CA 90089 USA",
+        &["US"],
+        &["University of Southern California"],
+    ),
+    // "of" and the organisation's own city is no longer name.
+    (
+        "Alexandru Ioan Cuza University of Iasi, Romania",
+        &["RO"],
+        &["Alexandru Ioan Cuza University"],
     ),
     // Hong Kong, however it is written.
     (
