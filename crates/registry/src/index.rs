@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use tandem_model::{Institution, InstitutionId, normalize_ror};
 
 use crate::RegistryError;
+use crate::city_names::other_names;
 use crate::normalize::{
     BODY_WORDS, GENERIC, Token, is_elided_article, is_stop_word, name_key, tokenize,
 };
@@ -166,8 +167,14 @@ impl Registry {
         let mut cities: FxHashMap<u64, Vec<String>> = FxHashMap::default();
         let mut city_keys = Vec::with_capacity(orgs.len());
         for (i, org) in orgs.iter().enumerate() {
+            // Each city under its ROR name and the other names addresses use ("München").
+            let city_names: Vec<&str> = org
+                .cities
+                .iter()
+                .flat_map(|c| std::iter::once(c.as_str()).chain(other_names(c).iter().copied()))
+                .collect();
             city_keys.push(
-                org.cities
+                city_names
                     .iter()
                     .map(|c| tokenize(c).into_iter().map(|t| t.text).collect())
                     .collect(),
@@ -185,7 +192,7 @@ impl Registry {
                     }
                 }
             }
-            for city in &org.cities {
+            for city in &city_names {
                 let key = name_key(city);
                 if let Some(ids) = key
                     .split(' ')

@@ -5,6 +5,7 @@
 //! [`AffiliationMatcher`] turns a raw affiliation string into ROR organisations, each with a
 //! confidence and the substring that matched, following ROR's published matching strategy.
 
+mod city_names;
 mod import;
 mod index;
 mod matcher;

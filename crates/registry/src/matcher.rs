@@ -976,6 +976,11 @@ impl<'r> AffiliationMatcher<'r> {
                         .copied()
                         .filter(|c| !rest.is_empty() && self.only_its_city(c.org, rest))
                         .collect();
+                    // A name of common words before "of" and a city is another body's name:
+                    // "Instituto Universitário de Lisboa" is not the "Instituto Universitário" there.
+                    if !self.has_proper_word(parts, &span) {
+                        continue;
+                    }
                     if in_own_city.is_empty() {
                         continue;
                     }

@@ -1628,3 +1628,47 @@ fn a_name_continued_by_of_and_its_own_city_is_that_organisation() {
     // Any other words after "of" make another name.
     assert!(matched(&r, "Eastern Medical University of Nursing, China").is_empty());
 }
+
+#[test]
+fn a_city_written_in_its_own_language_is_the_city() {
+    let r = registry();
+    // The agency is in "Vienna", as ROR names the city.
+    assert_eq!(
+        matched(&r, "Department of Safety, IAEA, Wien"),
+        ["International Atomic Energy Agency"]
+    );
+    assert_eq!(
+        matched(&r, "IAEA Wien, Austria"),
+        ["International Atomic Energy Agency"]
+    );
+}
+
+#[test]
+fn common_words_before_of_and_a_city_are_another_bodys_name() {
+    let ispa: Org = (
+        "0000ispa1",
+        "ISPA - Instituto Universitário",
+        &[],
+        "Lisbon",
+        "PT",
+        "education",
+        &[],
+    );
+    // Common words: twenty other university institutes.
+    let others: Vec<Org> = (0..20)
+        .map(|i| {
+            let id: &'static str = Box::leak(format!("0inst{i:04}").into_boxed_str());
+            let name: &'static str = Box::leak(
+                format!("Instituto Universitário Zeta{}", "x".repeat(i)).into_boxed_str(),
+            );
+            (id, name, &[][..], "Faro", "PT", "education", &[][..])
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orgs.jsonl");
+    let lines: Vec<String> = std::iter::once(&ispa).chain(&others).map(record).collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let r = import_file(&path, |_| {}).unwrap().registry;
+    assert!(matched(&r, "Instituto Universitário de Lisboa (ISCTE-IUL)").is_empty());
+    assert!(matched(&r, "Instituto Universitário de Lisboa, Portugal").is_empty());
+}

@@ -1,0 +1,78 @@
+//! Other names of cities. ROR places an organisation by its GeoNames city, which is the English name
+//! ("Munich", "Vienna", "Bengaluru"); addresses often give the city in its own language ("München",
+//! "Wien") or by an older name ("Bangalore"). Facts written here, not a copied list: the city as ROR
+//! names it, then the names an address may use instead. Accents need no entry ("Zürich", "Kraków"
+//! fold to "Zurich", "Krakow").
+
+/// `(city as ROR names it, other names)`.
+const OTHER_NAMES: &[(&str, &[&str])] = &[
+    ("Munich", &["München", "Muenchen"]),
+    ("Vienna", &["Wien"]),
+    ("Prague", &["Praha", "Prag"]),
+    ("Warsaw", &["Warszawa"]),
+    ("Krakow", &["Cracow"]),
+    ("Rome", &["Roma"]),
+    ("Milan", &["Milano"]),
+    ("Turin", &["Torino"]),
+    ("Florence", &["Firenze"]),
+    ("Naples", &["Napoli"]),
+    ("Venice", &["Venezia"]),
+    ("Genoa", &["Genova"]),
+    ("Padua", &["Padova"]),
+    ("Lisbon", &["Lisboa"]),
+    ("Porto", &["Oporto"]),
+    ("Seville", &["Sevilla"]),
+    ("Copenhagen", &["København", "Kobenhavn"]),
+    ("Gothenburg", &["Göteborg", "Goteborg"]),
+    ("Helsinki", &["Helsingfors"]),
+    ("Brussels", &["Bruxelles", "Brussel"]),
+    ("Antwerp", &["Antwerpen"]),
+    ("Ghent", &["Gent"]),
+    ("The Hague", &["Den Haag", "'s-Gravenhage"]),
+    ("'s-Hertogenbosch", &["Den Bosch"]),
+    ("Geneva", &["Genève", "Genf", "Ginevra"]),
+    ("Bern", &["Berne"]),
+    ("Lucerne", &["Luzern"]),
+    ("Cologne", &["Köln", "Koeln"]),
+    ("Nuremberg", &["Nürnberg", "Nuernberg"]),
+    ("Hanover", &["Hannover"]),
+    ("Frankfurt am Main", &["Frankfurt", "Frankfurt/Main"]),
+    ("Lyon", &["Lyons"]),
+    ("Marseille", &["Marseilles"]),
+    ("Athens", &["Athina", "Athinai"]),
+    ("Bucharest", &["București", "Bucuresti"]),
+    ("Belgrade", &["Beograd"]),
+    ("Moscow", &["Moskva"]),
+    ("Kyiv", &["Kiev"]),
+    ("Tehran", &["Teheran"]),
+    ("Bengaluru", &["Bangalore"]),
+    ("Mumbai", &["Bombay"]),
+    ("Chennai", &["Madras"]),
+    ("Kolkata", &["Calcutta"]),
+    ("Beijing", &["Peking"]),
+    ("Hanoi", &["Ha Noi"]),
+    ("Ho Chi Minh City", &["Ho Chi Minh", "Saigon"]),
+    ("Yangon", &["Rangoon"]),
+    ("Almaty", &["Alma-Ata"]),
+    ("Mexico City", &["Ciudad de México", "CDMX"]),
+];
+
+/// The other names of `city` (as ROR names it), if it has any.
+pub(crate) fn other_names(city: &str) -> &'static [&'static str] {
+    OTHER_NAMES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(city))
+        .map_or(&[], |(_, others)| others)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_city_has_the_names_addresses_use_for_it() {
+        assert_eq!(other_names("Munich"), ["München", "Muenchen"]);
+        assert_eq!(other_names("Bengaluru"), ["Bangalore"]);
+        assert!(other_names("Oxford").is_empty());
+    }
+}
