@@ -685,7 +685,8 @@ impl<'r> AffiliationMatcher<'r> {
                     && tandem_countries::is_us_state_code(letters)
                     && country.is_none_or(|c| region(c) == "US")
             };
-            if let Some(letters) = part.acronym.as_deref().filter(|l| !us_state(l)) {
+            // An acronym over the part's first `covered` tokens.
+            let mut push_acronym = |letters: &str, covered: usize| {
                 let entries: Vec<NameEntry> = self
                     .registry
                     .acronym(letters)
@@ -702,13 +703,16 @@ impl<'r> AffiliationMatcher<'r> {
                     first_part: pi,
                     first_token: 0,
                     last_part: pi,
-                    end_token: part.tokens.len(),
+                    end_token: covered,
                 };
                 let (s, e) = (
                     part.start + part.tokens[0].start,
-                    part.start + part.tokens[part.tokens.len() - 1].end,
+                    part.start + part.tokens[covered - 1].end,
                 );
-                push(&entries, MatchKind::Acronym, span, part.tokens.len(), s, e);
+                push(&entries, MatchKind::Acronym, span, covered, s, e);
+            };
+            if let Some(letters) = part.acronym.as_deref().filter(|l| !us_state(l)) {
+                push_acronym(letters, part.tokens.len());
             }
             // "LMU Munich", "TU Dresden": an acronym followed, to the end of the part, by a city.
             // The city is left outside the match, so that it places the organisation.
@@ -717,32 +721,9 @@ impl<'r> AffiliationMatcher<'r> {
                 .as_ref()
                 .filter(|(l, covered)| !us_state(l) && *covered > 0 && *covered < part.core.1)
             {
-                let covered = *covered;
-                let rest = &part.ids[covered..part.core.1];
+                let rest = &part.ids[*covered..part.core.1];
                 if !rest.contains(&UNKNOWN) && self.registry.is_city(hash_ids(rest)) {
-                    let entries: Vec<NameEntry> = self
-                        .registry
-                        .acronym(letters)
-                        .iter()
-                        .map(|&org| NameEntry {
-                            org,
-                            kind: NameKind::Acronym,
-                            form: NameForm::Full,
-                            owner: org,
-                            name: NO_NAME,
-                        })
-                        .collect();
-                    let span = Span {
-                        first_part: pi,
-                        first_token: 0,
-                        last_part: pi,
-                        end_token: covered,
-                    };
-                    let (s, e) = (
-                        part.start + part.tokens[0].start,
-                        part.start + part.tokens[covered - 1].end,
-                    );
-                    push(&entries, MatchKind::Acronym, span, covered, s, e);
+                    push_acronym(letters, *covered);
                 }
             }
         }
