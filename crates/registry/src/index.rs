@@ -511,11 +511,22 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 .iter()
                 .filter_map(|(v, form)| apostrophe_as_space(v).map(|a| (a, *form)))
                 .collect();
+            // "University of Florence" is also "Università di Firenze": a name with its own city in
+            // it is also written with the city's other names.
+            let renamed: Vec<(String, NameForm)> = variants
+                .iter()
+                .flat_map(|(v, form)| {
+                    with_other_city_names(org, v)
+                        .into_iter()
+                        .map(move |r| (r, *form))
+                })
+                .collect();
             let variants = variants
                 .into_iter()
                 .map(|(v, f)| (v.to_string(), f))
                 .chain(transliterated)
-                .chain(apart);
+                .chain(apart)
+                .chain(renamed);
             for (variant, form) in variants {
                 let variant = variant.as_str();
                 if is_short_name(variant) {
@@ -698,6 +709,38 @@ fn apostrophe_as_space(name: &str) -> Option<String> {
         }
     }
     changed.then_some(out)
+}
+
+/// The name with the organisation's city, where it stands as whole words, written with each of the
+/// city's other names ("University of Florence" → "University of Firenze").
+fn with_other_city_names(org: &Organization, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for city in &org.cities {
+        let others = other_names(city);
+        if others.is_empty() {
+            continue;
+        }
+        let Some(at) = name.find(city.as_str()) else {
+            continue;
+        };
+        let end = at + city.len();
+        let whole = !name[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+            && !name[end..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+        if whole {
+            out.extend(
+                others
+                    .iter()
+                    .map(|other| format!("{}{other}{}", &name[..at], &name[end..])),
+            );
+        }
+    }
+    out
 }
 
 fn transliterate_umlauts(s: &str) -> String {

@@ -1672,3 +1672,35 @@ fn common_words_before_of_and_a_city_are_another_bodys_name() {
     assert!(matched(&r, "Instituto Universitário de Lisboa (ISCTE-IUL)").is_empty());
     assert!(matched(&r, "Instituto Universitário de Lisboa, Portugal").is_empty());
 }
+
+#[test]
+fn a_name_with_its_city_in_it_is_also_written_with_the_citys_other_names() {
+    let orgs: &[Org] = &[(
+        "0000flor1",
+        "University of Florence",
+        &[],
+        "Florence",
+        "IT",
+        "education",
+        &[],
+    )];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orgs.jsonl");
+    std::fs::write(
+        &path,
+        orgs.iter().map(record).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let r = import_file(&path, |_| {}).unwrap().registry;
+    for written in [
+        "Dipartimento di Chimica, Università di Firenze, Firenze, Italy",
+        "University of Firenze",
+        "University of Florence",
+    ] {
+        assert_eq!(
+            matched(&r, written),
+            ["University of Florence"],
+            "{written}"
+        );
+    }
+}
