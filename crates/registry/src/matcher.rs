@@ -1749,6 +1749,11 @@ fn acronym_letters(word: &str) -> Option<String> {
     .then_some(letters)
 }
 
+/// Ordinal words, which before a name make another body of that name.
+const ORDINALS: &[&str] = &[
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+];
+
 /// True when the words just before a name inside a part seem to belong to it: "Jiaxing Center for
 /// Disease Control" is not the "Center for Disease Control". A name that opens with a generic word and
 /// follows a word that is neither a unit ("Department of ...") nor a number is read as the tail of a
@@ -1859,6 +1864,17 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_n
                 "n" | "s" | "e" | "w" | "ne" | "nw" | "se" | "sw" | "st" | "mt"
             )
         {
+            return true;
+        }
+        // "The Second Xiangya Hospital", "Third Affiliated Hospital": an ordinal before a name makes
+        // another body of that name ("2nd" is read as "2" and "nd").
+        let ordinal_suffix = matches!(before.text.as_str(), "st" | "nd" | "rd" | "th")
+            && first >= 2
+            && part.tokens[first - 2]
+                .text
+                .bytes()
+                .all(|b| b.is_ascii_digit());
+        if spaced && (ORDINALS.contains(&before.text.as_str()) || ordinal_suffix) {
             return true;
         }
         // "Technical University of Wrocław", "Open University in Wales": an adjective before a name

@@ -1704,3 +1704,33 @@ fn a_name_with_its_city_in_it_is_also_written_with_the_citys_other_names() {
         );
     }
 }
+
+#[test]
+fn an_ordinal_before_a_name_makes_another_body() {
+    let orgs: &[Org] = &[(
+        "0000qgh01",
+        "Qarlstad General Hospital",
+        &[],
+        "Orebro",
+        "SE",
+        "healthcare",
+        &[],
+    )];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orgs.jsonl");
+    std::fs::write(
+        &path,
+        orgs.iter().map(record).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let r = import_file(&path, |_| {}).unwrap().registry;
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Surgery, Qarlstad General Hospital, Orebro, Sweden"
+        ),
+        ["Qarlstad General Hospital"]
+    );
+    assert!(matched(&r, "The Second Qarlstad General Hospital, Orebro, Sweden").is_empty());
+    assert!(matched(&r, "2nd Qarlstad General Hospital, Orebro, Sweden").is_empty());
+}
