@@ -696,12 +696,13 @@ fn apostrophe_as_space(name: &str) -> Option<String> {
     let mut out = String::with_capacity(name.len());
     let mut changed = false;
     for (i, &c) in chars.iter().enumerate() {
-        let before = letters_run(&mut (0..i).rev());
-        if matches!(c, '\'' | '’' | 'ʼ')
-            && before >= 2
-            && letters_run(&mut (i + 1..chars.len())) >= 2
-            && !is_elided_article(&chars[i - before..i].iter().collect::<String>())
-        {
+        let between_syllables = matches!(c, '\'' | '’' | 'ʼ') && {
+            let before = letters_run(&mut (0..i).rev());
+            before >= 2
+                && letters_run(&mut (i + 1..chars.len())) >= 2
+                && !is_elided_article(&chars[i - before..i].iter().collect::<String>())
+        };
+        if between_syllables {
             out.push(' ');
             changed = true;
         } else {

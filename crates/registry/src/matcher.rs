@@ -951,18 +951,18 @@ impl<'r> AffiliationMatcher<'r> {
                 // "Alexandru Ioan Cuza University of Iasi" is the university in Iași: what follows
                 // the preposition, to the end of the part, is the organisation's own city.
                 if continues_to_the_right(input, part, span.end_token) {
-                    let rest = &part.tokens[span.end_token..part.core.1.max(span.end_token)];
-                    let in_own_city: Vec<&Candidate> = group
-                        .iter()
-                        .copied()
-                        .filter(|c| !rest.is_empty() && self.only_its_city(c.org, rest))
-                        .collect();
                     // A name of common words before "of" and a city is another body's name:
                     // "Instituto Universitário de Lisboa" is not the "Instituto Universitário" there.
                     if !self.has_proper_word(parts, &span) {
                         continue;
                     }
-                    if in_own_city.is_empty() {
+                    let rest = &part.tokens[span.end_token..part.core.1.max(span.end_token)];
+                    let in_own_city: Vec<&Candidate> = group
+                        .iter()
+                        .copied()
+                        .filter(|c| self.only_its_city(c.org, rest))
+                        .collect();
+                    if rest.is_empty() || in_own_city.is_empty() {
                         continue;
                     }
                     group = in_own_city;
