@@ -622,8 +622,6 @@ fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> Str
 }
 
 fn registry() -> Registry {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("orgs.jsonl");
     // Subjects are words many organisations use in their names: twenty nutrition and vision
     // research institutes.
     let ids: Vec<String> = (0..20).map(|i| format!("0nutr{i:04}")).collect();
@@ -644,18 +642,23 @@ fn registry() -> Registry {
             (id, name, &[][..], "Elsewhere", "FR", "facility", &[][..])
         })
         .collect();
-    std::fs::write(
-        &path,
-        ORGS.iter()
-            .chain(&subjects)
-            .map(record)
-            .collect::<Vec<_>>()
-            .join("\n"),
-    )
-    .unwrap();
+    let lines: Vec<String> = ORGS.iter().chain(&subjects).map(record).collect();
+    registry_from_lines(&lines)
+}
+
+/// A registry of ROR records given as JSON lines; every record must import.
+fn registry_from_lines(lines: &[String]) -> Registry {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orgs.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
     let imported = import_file(&path, |_| {}).unwrap();
     assert!(imported.rejects.is_empty(), "{:?}", imported.rejects);
     imported.registry
+}
+
+/// A registry of just these organisations.
+fn registry_of(orgs: &[Org]) -> Registry {
+    registry_from_lines(&orgs.iter().map(record).collect::<Vec<_>>())
 }
 
 /// The display names of the main matches.
@@ -1300,10 +1303,7 @@ fn a_withdrawn_records_name_stands_for_its_successor_when_nothing_else_is_named(
             }
         })
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("orgs.jsonl");
-    std::fs::write(&path, lines.join("\n")).unwrap();
-    let r = import_file(&path, |_| {}).unwrap().registry;
+    let r = registry_from_lines(&lines);
     assert_eq!(
         matched(
             &r,
@@ -1562,14 +1562,7 @@ fn a_name_with_an_apostrophe_between_syllables_is_also_written_apart() {
         "education",
         &[],
     )];
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("orgs.jsonl");
-    std::fs::write(
-        &path,
-        orgs.iter().map(record).collect::<Vec<_>>().join("\n"),
-    )
-    .unwrap();
-    let r = import_file(&path, |_| {}).unwrap().registry;
+    let r = registry_of(orgs);
     for written in [
         "Xi An Qinling Univ, Xian, Peoples R China",
         "Xian Qinling University, China",
@@ -1664,11 +1657,8 @@ fn common_words_before_of_and_a_city_are_another_bodys_name() {
             (id, name, &[][..], "Faro", "PT", "education", &[][..])
         })
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("orgs.jsonl");
     let lines: Vec<String> = std::iter::once(&ispa).chain(&others).map(record).collect();
-    std::fs::write(&path, lines.join("\n")).unwrap();
-    let r = import_file(&path, |_| {}).unwrap().registry;
+    let r = registry_from_lines(&lines);
     assert!(matched(&r, "Instituto Universitário de Lisboa (ISCTE-IUL)").is_empty());
     assert!(matched(&r, "Instituto Universitário de Lisboa, Portugal").is_empty());
 }
@@ -1684,14 +1674,7 @@ fn a_name_with_its_city_in_it_is_also_written_with_the_citys_other_names() {
         "education",
         &[],
     )];
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("orgs.jsonl");
-    std::fs::write(
-        &path,
-        orgs.iter().map(record).collect::<Vec<_>>().join("\n"),
-    )
-    .unwrap();
-    let r = import_file(&path, |_| {}).unwrap().registry;
+    let r = registry_of(orgs);
     for written in [
         "Dipartimento di Chimica, Università di Firenze, Firenze, Italy",
         "University of Firenze",
@@ -1716,14 +1699,7 @@ fn an_ordinal_before_a_name_makes_another_body() {
         "healthcare",
         &[],
     )];
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("orgs.jsonl");
-    std::fs::write(
-        &path,
-        orgs.iter().map(record).collect::<Vec<_>>().join("\n"),
-    )
-    .unwrap();
-    let r = import_file(&path, |_| {}).unwrap().registry;
+    let r = registry_of(orgs);
     assert_eq!(
         matched(
             &r,
