@@ -423,19 +423,21 @@ impl<'r> AffiliationMatcher<'r> {
                 .collect::<FxHashSet<u32>>()
                 .len()
         };
-        let mut candidates = all.clone();
-        candidates.retain(|c| {
-            !taken
-                .matches
-                .iter()
-                .chain(&taken.also_named)
-                .any(|m| m.ror.ends_with(&self.registry.org(c.org).ror))
-        });
+        let mut candidates: Vec<&Candidate> = all
+            .iter()
+            .filter(|c| {
+                !taken
+                    .matches
+                    .iter()
+                    .chain(&taken.also_named)
+                    .any(|m| m.ror.ends_with(&self.registry.org(c.org).ror))
+            })
+            .collect();
         // Longest name first; of one organisation, its longest name only.
         candidates.sort_by_key(|c| (std::cmp::Reverse(c.end - c.start), c.start, c.org));
         let mut seen = FxHashSet::default();
         let mut out = Vec::new();
-        for c in &candidates {
+        for c in candidates {
             if out.len() == limit {
                 break;
             }
