@@ -73,9 +73,12 @@ fn main() {
     // TANDEM_AFFILIATIONS_EXPLAIN="string": print what the matcher makes of one string, and stop.
     if let Some(one) = std::env::var_os("TANDEM_AFFILIATIONS_EXPLAIN") {
         let result = matcher.match_affiliation(&one.to_string_lossy());
+        let mut explained = serde_json::to_value(&result).expect("result serialises");
+        explained["not_taken"] =
+            serde_json::to_value(matcher.names_not_taken(&result, 5)).expect("serialises");
         println!(
             "{}",
-            serde_json::to_string_pretty(&result).expect("result serialises")
+            serde_json::to_string_pretty(&explained).expect("result serialises")
         );
         return;
     }

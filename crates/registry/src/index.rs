@@ -13,6 +13,7 @@ use crate::RegistryError;
 use crate::city_names::other_names;
 use crate::normalize::{
     BODY_WORDS, GENERIC, Token, is_elided_article, is_stop_word, name_key, tokenize,
+    within_one_edit,
 };
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
@@ -105,6 +106,45 @@ pub struct Registry {
     pub(crate) longest_name: usize,
     /// For each vocabulary id, how many organisations have the word in one of their names.
     word_orgs: Vec<u32>,
+    /// Where a word no name uses looks for the word it misspells: the hash of each long vocabulary
+    /// word, and of each form of it with one letter dropped, with the word's id, sorted. Two words one
+    /// edit apart share one of these keys.
+    spelling_keys: Vec<(u64, u32)>,
+    /// Where in `spelling_keys` the keys of each value of their top `SPELLING_BITS` bits start.
+    spelling_starts: Vec<u32>,
+    /// Each vocabulary word by id.
+    words: Vec<Box<str>>,
+}
+
+/// Words shorter than this are not read as misspellings: short words have too many neighbours.
+const MISSPELT_MIN_LEN: usize = 6;
+
+/// `spelling_keys` is cut into 2^SPELLING_BITS runs by the top bits of the hash, so that a lookup reads
+/// one short run.
+const SPELLING_BITS: u32 = 18;
+
+fn spelling_bucket(hash: u64) -> usize {
+    (hash >> (64 - SPELLING_BITS)) as usize
+}
+
+/// The hash of `word` and of each form of it with one letter dropped.
+fn spelling_hashes(word: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let mut buffer = Vec::with_capacity(word.len());
+    std::iter::once(None)
+        .chain((0..word.len()).map(Some))
+        .map(move |dropped| {
+            buffer.clear();
+            match dropped {
+                None => buffer.extend_from_slice(word),
+                Some(i) => {
+                    buffer.extend_from_slice(&word[..i]);
+                    buffer.extend_from_slice(&word[i + 1..]);
+                }
+            }
+            let mut hasher = FxHasher::default();
+            hasher.write(&buffer);
+            hasher.finish()
+        })
 }
 
 fn add_city(cities: &mut FxHashMap<u64, Vec<String>>, hash: u64, org: &Organization) {
@@ -213,6 +253,23 @@ impl Registry {
                 }
             }
         }
+        let mut words: Vec<Box<str>> = vec![Box::from(""); vocab.len()];
+        let mut spelling_keys = Vec::new();
+        for (word, &id) in &vocab {
+            words[id as usize] = word.as_str().into();
+            if word.len() + 1 >= MISSPELT_MIN_LEN && word.bytes().all(|b| b.is_ascii_lowercase()) {
+                spelling_keys.extend(spelling_hashes(word.as_bytes()).map(|h| (h, id)));
+            }
+        }
+        spelling_keys.sort_unstable();
+        spelling_keys.dedup();
+        let mut spelling_starts = vec![0u32; (1 << SPELLING_BITS) + 1];
+        for &(hash, _) in &spelling_keys {
+            spelling_starts[spelling_bucket(hash) + 1] += 1;
+        }
+        for i in 1..spelling_starts.len() {
+            spelling_starts[i] += spelling_starts[i - 1];
+        }
         word_org_pairs.sort_unstable();
         word_org_pairs.dedup();
         let mut word_orgs = vec![0u32; vocab.len()];
@@ -230,6 +287,9 @@ impl Registry {
             cities,
             city_keys,
             longest_name,
+            spelling_keys,
+            spelling_starts,
+            words,
         }
     }
 
@@ -330,6 +390,36 @@ impl Registry {
 
     pub(crate) fn word_id(&self, word: &str) -> Option<u32> {
         self.vocab.get(word).copied()
+    }
+
+    /// The one vocabulary word that `word`, which no name uses, misspells: one letter added, dropped,
+    /// changed, or two neighbours swapped ("Datyon" for "Dayton", "Berln" for "Berlin"). Only long
+    /// words of plain letters are read, the first letter must be right, and a word with two such
+    /// neighbours is left unread.
+    pub(crate) fn misspelt_word(&self, word: &str) -> Option<u32> {
+        let bytes = word.as_bytes();
+        if bytes.len() < MISSPELT_MIN_LEN || !bytes.iter().all(u8::is_ascii_lowercase) {
+            return None;
+        }
+        let mut found = None;
+        for hash in spelling_hashes(bytes) {
+            let bucket = spelling_bucket(hash);
+            let keys = &self.spelling_keys
+                [self.spelling_starts[bucket] as usize..self.spelling_starts[bucket + 1] as usize];
+            for &(_, id) in keys.iter().filter(|(h, _)| *h == hash) {
+                let candidate = self.words[id as usize].as_bytes();
+                if found != Some(id)
+                    && candidate[0] == bytes[0]
+                    && within_one_edit(bytes, candidate)
+                {
+                    if found.is_some() {
+                        return None;
+                    }
+                    found = Some(id);
+                }
+            }
+        }
+        found
     }
 
     /// How many organisations use the word (by vocabulary id) in their names.

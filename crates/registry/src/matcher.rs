@@ -220,8 +220,11 @@ struct Part {
     /// Byte range of the part in the input.
     start: usize,
     tokens: Vec<Token>,
-    /// Vocabulary ids of the tokens (`UNKNOWN` where no name uses the word).
+    /// Vocabulary ids of the tokens (`UNKNOWN` where no name uses the word). A misspelt word has the
+    /// id of the word it misspells.
     ids: Vec<u32>,
+    /// Whether each token was read as a misspelling.
+    misspelt: Vec<bool>,
     /// Index of the first token that is not a footnote number, and one past the last.
     core: (usize, usize),
     /// Whether the part's text is in capitals and short: a candidate acronym.
@@ -559,6 +562,15 @@ impl<'r> AffiliationMatcher<'r> {
                     if kind == MatchKind::InsidePart && last - first < 2 {
                         continue;
                     }
+                    // A misspelt word counts in a name of two words or more that is the whole
+                    // part, and only one: "Radcliffe" inside "John Radcliffe Hospital" is a name
+                    // the registry lacks, not "Redcliffe" misspelt.
+                    let misspelt = part.misspelt[first..last].iter().filter(|&&m| m).count();
+                    if misspelt > 0
+                        && (kind == MatchKind::InsidePart || last - first < 2 || misspelt > 1)
+                    {
+                        continue;
+                    }
                     let span = Span {
                         first_part: pi,
                         first_token: first,
@@ -663,6 +675,14 @@ impl<'r> AffiliationMatcher<'r> {
                     .flat_map(|p| p.ids[p.core.0..p.core.1].iter().copied())
                     .collect();
                 if ids.is_empty() || ids.len() > longest || ids.contains(&UNKNOWN) {
+                    continue;
+                }
+                let misspelt = group
+                    .iter()
+                    .flat_map(|p| &p.misspelt[p.core.0..p.core.1])
+                    .filter(|&&m| m)
+                    .count();
+                if misspelt > 1 {
                     continue;
                 }
                 let hash = hash_ids(&ids);
@@ -1368,6 +1388,10 @@ impl<'r> AffiliationMatcher<'r> {
             if org.status != Status::Active {
                 confidence *= 0.9;
             }
+            if span_token_ranges(parts, &c.span).any(|(p, range)| p.misspelt[range].contains(&true))
+            {
+                confidence *= 0.9;
+            }
             // The name that matched: the record's own, or a withdrawn record's, which is named too.
             // A match moved to a parent or a campus, or an acronym, shows that organisation's first
             // name of its kind.
@@ -1702,9 +1726,20 @@ impl<'r> AffiliationMatcher<'r> {
         if tokens.is_empty() {
             return None;
         }
+        let mut misspelt = vec![false; tokens.len()];
         let ids: Vec<u32> = tokens
             .iter()
-            .map(|t| self.registry.word_id(&t.text).unwrap_or(UNKNOWN))
+            .zip(&mut misspelt)
+            .map(|(t, misspelt)| match self.registry.word_id(&t.text) {
+                Some(id) => id,
+                None => match self.registry.misspelt_word(&t.text) {
+                    Some(id) => {
+                        *misspelt = true;
+                        id
+                    }
+                    None => UNKNOWN,
+                },
+            })
             .collect();
         let is_number = |t: &Token| t.text.bytes().all(|b| b.is_ascii_digit());
         let mut core = (0, tokens.len());
@@ -1732,6 +1767,7 @@ impl<'r> AffiliationMatcher<'r> {
             start,
             tokens,
             ids,
+            misspelt,
             core,
             acronym,
             leading_acronym,

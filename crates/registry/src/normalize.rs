@@ -687,7 +687,7 @@ fn misspelt_body_word(word: &str) -> Option<&'static str> {
 }
 
 /// Optimal string alignment distance ≤ 1.
-fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
     let common_prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a, b) = (&a[common_prefix..], &b[common_prefix..]);
     match (a.len(), b.len()) {

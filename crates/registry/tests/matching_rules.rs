@@ -1710,3 +1710,82 @@ fn an_ordinal_before_a_name_makes_another_body() {
     assert!(matched(&r, "The Second Qarlstad General Hospital, Orebro, Sweden").is_empty());
     assert!(matched(&r, "2nd Qarlstad General Hospital, Orebro, Sweden").is_empty());
 }
+
+#[test]
+fn a_long_word_one_letter_off_reads_as_the_word_it_misspells() {
+    let orgs: &[Org] = &[
+        (
+            "0000dyt01",
+            "University of Dayton",
+            &[],
+            "Dayton",
+            "US",
+            "education",
+            &[],
+        ),
+        (
+            "0000rdc01",
+            "Redcliffe Hospital",
+            &[],
+            "Redcliffe",
+            "AU",
+            "healthcare",
+            &[],
+        ),
+        (
+            "0000gnt01",
+            "Genentech",
+            &[],
+            "South San Francisco",
+            "US",
+            "company",
+            &[],
+        ),
+        (
+            "0000mrk01",
+            "Marker University",
+            &[],
+            "Springfield",
+            "US",
+            "education",
+            &[],
+        ),
+        (
+            "0000mrk02",
+            "Marked University",
+            &[],
+            "Springfield",
+            "US",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    let result = AffiliationMatcher::new(&r).match_affiliation("University of Datyon");
+    assert_eq!(result.matches.len(), 1);
+    let m = &result.matches[0];
+    assert_eq!(m.name, "University of Dayton");
+    assert_eq!(m.substring, "University of Datyon");
+    // Read as written, with less confidence.
+    let exact = AffiliationMatcher::new(&r).match_affiliation("University of Dayton");
+    assert!(m.confidence < exact.matches[0].confidence);
+    // A letter added, a letter changed, two swapped; and one dropped.
+    for written in [
+        "University of Daytoon",
+        "University of Daxton",
+        "University of Dyaton",
+    ] {
+        assert_eq!(matched(&r, written), ["University of Dayton"], "{written}");
+    }
+    assert_eq!(matched(&r, "Redclife Hospital"), ["Redcliffe Hospital"]);
+    // Inside a longer part, the word is a name the registry does not have: "John Radcliffe
+    // Hospital" is not the Redcliffe Hospital.
+    assert!(matched(&r, "Department of Surgery, John Radcliffe Hospital").is_empty());
+    // One word alone is too little to guess from.
+    assert!(matched(&r, "Genenetech").is_empty());
+    assert_eq!(matched(&r, "Genentech"), ["Genentech"]);
+    // Two words one letter off: no guess.
+    assert!(matched(&r, "Markes University").is_empty());
+    // Short words have too many neighbours.
+    assert!(matched(&r, "University of Dayto").is_empty());
+}
