@@ -17,7 +17,7 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::index::{NO_NAME, NameEntry, NameForm, Registry, code_bytes, hash_ids};
-use crate::normalize::{BODY_WORDS, GENERIC, Token, tokenize};
+use crate::normalize::{BODY_WORDS, GENERIC, Token, is_abbreviation, tokenize};
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// How an organisation was recognised, from strongest to weakest.
@@ -1688,6 +1688,9 @@ impl<'r> AffiliationMatcher<'r> {
                     {
                         (true, 1)
                     }
+                    // A period that ends a sentence separates ("Institute for Protein Design.
+                    // University of Washington"); one after an initial or an abbreviation does not.
+                    b'.' if ends_a_sentence(address, i) => (true, 1),
                     // A dash with spaces around it separates; inside a word it does not ("Paris-Sud").
                     b'-' if i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' ') => {
                         (true, 1)
@@ -1773,6 +1776,30 @@ impl<'r> AffiliationMatcher<'r> {
             leading_acronym,
         })
     }
+}
+
+/// Whether the period at byte `dot` of `text` ends a sentence: a capital follows after a space, and
+/// the word before is a word of five letters or more in lower case after its first letter, and not an
+/// abbreviation ("Univ. Washington", "Calif. Inst. Technol.", "Y. Li").
+fn ends_a_sentence(text: &str, dot: usize) -> bool {
+    let after = &text[dot + 1..];
+    let next = after.trim_start_matches(' ');
+    if next.len() == after.len() || !next.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let before = &text[..dot];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(dot, |(i, _)| i);
+    let word = &before[word_start..];
+    let mut letters = word.chars();
+    word.chars().count() >= 5
+        && letters.next().is_some()
+        && letters.all(char::is_lowercase)
+        && !is_abbreviation(word)
 }
 
 /// The letters of a word that is written like an acronym: 2 to 10 capitals and digits, at least two

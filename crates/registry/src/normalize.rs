@@ -452,6 +452,25 @@ static CANON_MAP: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::ne
     map
 });
 
+/// Abbreviations among the canonical words: a word that begins a longer word of its group ("Calif"
+/// of "California", "Technol" of "Technology"). A period after one does not end a sentence.
+static ABBREVIATIONS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
+    CANONICAL
+        .iter()
+        .flat_map(|(canonical, words)| {
+            let group = || std::iter::once(*canonical).chain(words.iter().copied());
+            group().filter(move |w| {
+                group().any(|longer| longer.len() > w.len() && longer.starts_with(w))
+            })
+        })
+        .collect()
+});
+
+/// True for an abbreviation the normaliser knows ("univ", "calif", "technol"), in any case.
+pub(crate) fn is_abbreviation(word: &str) -> bool {
+    ABBREVIATIONS.contains(word.to_lowercase().as_str())
+}
+
 static STOPS: LazyLock<FxHashSet<&'static str>> =
     LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 

@@ -1789,3 +1789,37 @@ fn a_long_word_one_letter_off_reads_as_the_word_it_misspells() {
     // Short words have too many neighbours.
     assert!(matched(&r, "University of Dayto").is_empty());
 }
+
+#[test]
+fn a_period_that_ends_a_sentence_separates_parts() {
+    let orgs: &[Org] = &[
+        (
+            "0000uwa01",
+            "University of Qarlstad",
+            &[],
+            "Qarlstad",
+            "SE",
+            "education",
+            &[],
+        ),
+        (
+            "0000cit01",
+            "California Institute of Technology",
+            &[],
+            "Pasadena",
+            "US",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Institute for Protein Design. University of Qarlstad"),
+        ["University of Qarlstad"]
+    );
+    // After an abbreviation, a period is part of the name.
+    assert_eq!(
+        matched(&r, "Calif. Institute of Technology"),
+        ["California Institute of Technology"]
+    );
+}
