@@ -973,21 +973,50 @@ impl<'r> AffiliationMatcher<'r> {
                 // "Alexandru Ioan Cuza University of Iasi" is the university in Iași: what follows
                 // the preposition, to the end of the part, is the organisation's own city.
                 if continues_to_the_right(input, part, span.end_token) {
-                    // A name of common words before "of" and a city is another body's name:
-                    // "Instituto Universitário de Lisboa" is not the "Instituto Universitário" there.
-                    if !self.has_proper_word(parts, &span) {
-                        continue;
-                    }
                     let rest = &part.tokens[span.end_token..part.core.1.max(span.end_token)];
-                    let in_own_city: Vec<&Candidate> = group
-                        .iter()
-                        .copied()
-                        .filter(|c| self.only_its_city(c.org, rest))
-                        .collect();
-                    if rest.is_empty() || in_own_city.is_empty() {
-                        continue;
+                    // "National Research Council of Italy", "Gifu University of Japan": what follows
+                    // is the organisation's own country.
+                    let own_country = rest
+                        .first()
+                        .zip(rest.last())
+                        .and_then(|(first, last)| {
+                            tandem_countries::country_code_for_name(&slice(
+                                input,
+                                part.start + first.start,
+                                part.start + last.end,
+                            ))
+                        })
+                        .map(|code| {
+                            group
+                                .iter()
+                                .copied()
+                                .filter(|c| {
+                                    self.registry.org(c.org).country_code.as_deref() == Some(code)
+                                })
+                                .collect::<Vec<&Candidate>>()
+                        });
+                    if let Some(in_own_country) = own_country {
+                        if in_own_country.is_empty() {
+                            continue;
+                        }
+                        group = in_own_country;
+                    } else {
+                        // A name of common words before "of" and a city is another body's name:
+                        // "Instituto Universitário de Lisboa" is not the "Instituto Universitário"
+                        // there.
+                        if !self.has_proper_word(parts, &span) {
+                            continue;
+                        }
+                        let in_own_city: Vec<&Candidate> = group
+                            .iter()
+                            .copied()
+                            .filter(|c| self.only_its_city(c.org, rest))
+                            .collect();
+                        if rest.is_empty() || in_own_city.is_empty() {
+                            continue;
+                        }
+                        group = in_own_city;
                     }
-                    group = in_own_city;
                 }
                 // "University of Miami Hospital", "University of Missouri-Kansas City", "Southeast
                 // Missouri State University": the words around the name make it another's.

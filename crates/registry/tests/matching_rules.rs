@@ -1823,3 +1823,46 @@ fn a_period_that_ends_a_sentence_separates_parts() {
         ["California Institute of Technology"]
     );
 }
+
+#[test]
+fn of_and_the_organisations_own_country_after_a_name_is_not_more_name() {
+    let orgs: &[Org] = &[
+        (
+            "0000qun01",
+            "Qarlstad University",
+            &[],
+            "Qarlstad",
+            "SE",
+            "education",
+            &[],
+        ),
+        (
+            "0000qun02",
+            "Qarlstad University",
+            &[],
+            "Qarlstad",
+            "NO",
+            "education",
+            &[],
+        ),
+        (
+            "0000gfu01",
+            "Gifu University",
+            &[],
+            "Gifu",
+            "JP",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(matched(&r, "Gifu University of japan"), ["Gifu University"]);
+    // The country chooses between namesakes.
+    let norway = AffiliationMatcher::new(&r)
+        .match_affiliation("Department of Physics, Qarlstad University of Norway")
+        .matches;
+    assert_eq!(norway.len(), 1);
+    assert_eq!(norway[0].ror, "https://ror.org/0000qun02");
+    // Another country is another body: "Gifu University of Korea" is not the one in Japan.
+    assert!(matched(&r, "Gifu University of Korea").is_empty());
+}
