@@ -172,7 +172,8 @@ fn explain(registry: &Registry, result: &MatchResult, not_taken: &[NameNotTaken]
             println!("            {ror}  {name}");
         }
     }
-    if result.matches.is_empty() && result.ambiguous.is_empty() {
+    // Without names to explain one by one, say in general what a name needs.
+    if result.matches.is_empty() && result.ambiguous.is_empty() && not_taken.is_empty() {
         println!();
         println!(
             "No part of the string is a name, alias, label or acronym of an organisation in the registry"

@@ -276,6 +276,8 @@ fn match_explains_one_string() {
         text.contains("not taken: it is in GB, and the address names FR"),
         "{text}"
     );
+    // The reason of each name replaces the general words about what a name needs.
+    assert!(!text.contains("agrees with the country it names"), "{text}");
     let out = tandem(&[
         "match",
         "Dept Phys, Univ Oxford, Oxford, France",

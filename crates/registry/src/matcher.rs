@@ -140,7 +140,7 @@ pub struct NameNotTaken {
     pub country_code: Option<String>,
     /// The part of the input that is one of its names (or acronyms), as written.
     pub substring: String,
-    /// Why it was not taken, in words, as far as a single check tells.
+    /// Why it was not taken, in words: the check that refused it.
     pub reason: String,
 }
 
@@ -279,6 +279,99 @@ struct Accepted {
     city_agrees: bool,
 }
 
+/// A name found in the string that the matcher passed over, and why. Collected only while a result
+/// is explained ([`AffiliationMatcher::names_not_taken`]), so matching pays nothing for it.
+struct Refused {
+    org: u32,
+    kind: MatchKind,
+    span: Span,
+    start: usize,
+    end: usize,
+    /// Whether the name has a proper word (set once the address is done).
+    proper: bool,
+    reason: String,
+}
+
+/// Where refusals go while a result is explained; `None` while matching.
+type Trace<'t> = Option<&'t mut Vec<Refused>>;
+
+/// Notes that `candidates` were passed over for `reason` (built only while explaining).
+fn refuse<'c>(
+    trace: &mut Trace<'_>,
+    candidates: impl IntoIterator<Item = &'c Candidate>,
+    reason: impl FnOnce() -> String,
+) {
+    if let Some(refused) = trace.as_deref_mut() {
+        let reason = reason();
+        refused.extend(candidates.into_iter().map(|c| Refused {
+            org: c.org,
+            kind: c.kind,
+            span: c.span,
+            start: c.start,
+            end: c.end,
+            proper: false,
+            reason: reason.clone(),
+        }));
+    }
+}
+
+/// Keeps the candidates of `group` that pass `keep`, if any does; notes the others as passed over.
+fn narrow(
+    group: &mut Vec<&Candidate>,
+    keep: impl Fn(&Candidate) -> bool,
+    trace: &mut Trace<'_>,
+    reason: &str,
+) {
+    if group.iter().any(|c| keep(c)) && !group.iter().all(|c| keep(c)) {
+        refuse(trace, group.iter().copied().filter(|c| !keep(c)), || {
+            reason.to_string()
+        });
+        group.retain(|c| keep(c));
+    }
+}
+
+/// One address of a string, split and read, as the acceptance checks see it.
+#[derive(Clone, Copy)]
+struct Address<'a> {
+    input: &'a str,
+    parts: &'a [Part],
+    country: &'a AddressCountry,
+    /// The words of every part, in order.
+    all_tokens: &'a [&'a str],
+}
+
+/// Why a name found does not fit the place an address gives.
+#[derive(Clone, Copy)]
+enum Misfit {
+    WithoutQualifier,
+    ThePlace,
+    TheRegion,
+    WithoutItsCountry,
+    OtherCountry,
+}
+
+impl Misfit {
+    fn describe(self, org_country: Option<&str>, address_country: Option<&str>) -> String {
+        match self {
+            Misfit::WithoutQualifier => {
+                "it is its name without the place that completes it, inside a longer part".into()
+            }
+            Misfit::ThePlace => "the name is only its city or region: read as the place".into(),
+            Misfit::TheRegion => {
+                "it stands between the city and the country: read as the region".into()
+            }
+            Misfit::WithoutItsCountry => {
+                "its name needs its country, which the address does not give".into()
+            }
+            Misfit::OtherCountry => format!(
+                "it is in {}, and the address names {}",
+                org_country.unwrap_or("no country"),
+                address_country.unwrap_or("none")
+            ),
+        }
+    }
+}
+
 /// The country an address names, and where: the span of the words that name it, if the matcher found
 /// them itself.
 struct AddressCountry {
@@ -300,6 +393,11 @@ impl<'r> AffiliationMatcher<'r> {
 
     /// Finds the organisations named in `affiliation`.
     pub fn match_affiliation(&self, affiliation: &str) -> MatchResult {
+        self.match_traced(affiliation, &mut None)
+    }
+
+    /// [`match_affiliation`](Self::match_affiliation), noting in `trace` every name passed over.
+    fn match_traced(&self, affiliation: &str, trace: &mut Trace<'_>) -> MatchResult {
         let original = affiliation;
         // HTML entities ("Xi&#x2019;an", "&amp;") are read as the characters they stand for, in a
         // copy of the same length so that byte ranges still point into the input.
@@ -356,7 +454,7 @@ impl<'r> AffiliationMatcher<'r> {
         for (start, end, code) in addresses {
             // A trailing piece without a country takes the string's country when there is only one.
             let code = code.or(only_country);
-            self.match_address(affiliation, start, end, code, &mut result);
+            self.match_address(affiliation, start, end, code, &mut result, trace);
         }
         // The same organisation found twice keeps its strongest match.
         let mut seen = FxHashSet::default();
@@ -412,72 +510,44 @@ impl<'r> AffiliationMatcher<'r> {
     /// [`match_affiliation`](Self::match_affiliation) gave) but that it did not give: another
     /// country's, a namesake, a name that the words around it make part of another. Acronyms and names
     /// of common words only are left out. At most `limit`, longest names first. Meant for strings that
-    /// matched nothing, to show what a person correcting them might pick.
+    /// matched nothing, to show what a person correcting them might pick. Matches the string again,
+    /// noting each check that refuses a name.
     pub fn names_not_taken(&self, taken: &MatchResult, limit: usize) -> Vec<NameNotTaken> {
+        let mut refused = Vec::new();
+        self.match_traced(&taken.input, &mut Some(&mut refused));
         let decoded = decode_entities(&taken.input);
         let input: &str = &decoded;
-        let country = tandem_countries::resolve_country(input);
-        let parts = self.split_parts(input, 0, input.len());
-        let all = self.candidates(&parts, country);
-        let sharing = |c: &Candidate| {
-            all.iter()
-                .filter(|o| o.span == c.span && o.kind == c.kind)
-                .map(|o| o.org)
-                .collect::<FxHashSet<u32>>()
-                .len()
-        };
-        let mut candidates: Vec<&Candidate> = all
+        let taken_rors: FxHashSet<&str> = taken
+            .matches
             .iter()
-            .filter(|c| {
-                !taken
-                    .matches
-                    .iter()
-                    .chain(&taken.also_named)
-                    .any(|m| m.ror.ends_with(&self.registry.org(c.org).ror))
-            })
+            .chain(&taken.also_named)
+            .map(|m| m.ror.as_str())
             .collect();
-        // Longest name first; of one organisation, its longest name only.
-        candidates.sort_by_key(|c| (std::cmp::Reverse(c.end - c.start), c.start, c.org));
+        // Acronyms, and names of common words only ("Computer Sciences Corporation" in
+        // "Department of Computer Science"), would suggest more noise than help.
+        refused.retain(|r| {
+            r.kind != MatchKind::Acronym
+                && r.proper
+                && !taken_rors.contains(self.registry.org(r.org).ror_url().as_str())
+        });
+        // Longest name first; of one organisation, the first reason for its longest name.
+        refused.sort_by_key(|r| (std::cmp::Reverse(r.end - r.start), r.start, r.org));
         let mut seen = FxHashSet::default();
-        let mut out = Vec::new();
-        for c in candidates {
-            if out.len() == limit {
-                break;
-            }
-            // Acronyms, and names of common words only ("Computer Sciences Corporation" in
-            // "Department of Computer Science"), would suggest more noise than help.
-            if c.kind == MatchKind::Acronym
-                || !self.has_proper_word(&parts, &c.span)
-                || !seen.insert(c.org)
-            {
-                continue;
-            }
-            let sharing = sharing(c);
-            let org = self.registry.org(c.org);
-            let org_country = org.country_code.as_deref();
-            let reason = match country {
-                Some(code) if !same_region(org_country, code) => format!(
-                    "it is in {}, and the address names {code}",
-                    org_country.unwrap_or("no country")
-                ),
-                _ if sharing > 1 => format!("{sharing} organisations have this name"),
-                None => {
-                    "the address names no country, and this name does not stand alone".to_string()
+        refused
+            .into_iter()
+            .filter(|r| seen.insert(r.org))
+            .take(limit)
+            .map(|r| {
+                let org = self.registry.org(r.org);
+                NameNotTaken {
+                    ror: org.ror_url(),
+                    name: org.display_name.clone(),
+                    country_code: org.country_code.clone(),
+                    substring: slice(input, r.start, r.end),
+                    reason: r.reason,
                 }
-                _ if c.kind == MatchKind::InsidePart => {
-                    "the words around it make it part of another name".to_string()
-                }
-                _ => "the address's other words name something else here".to_string(),
-            };
-            out.push(NameNotTaken {
-                ror: org.ror_url(),
-                name: org.display_name.clone(),
-                country_code: org.country_code.clone(),
-                substring: slice(input, c.start, c.end),
-                reason,
-            });
-        }
-        out
+            })
+            .collect()
     }
 
     fn match_address(
@@ -487,6 +557,7 @@ impl<'r> AffiliationMatcher<'r> {
         end: usize,
         country: Option<&'static str>,
         result: &mut MatchResult,
+        trace: &mut Trace<'_>,
     ) {
         let parts = self.split_parts(input, start, end);
         if parts.is_empty() {
@@ -505,8 +576,20 @@ impl<'r> AffiliationMatcher<'r> {
             .iter()
             .flat_map(|p| p.tokens.iter().map(|t| t.text.as_str()))
             .collect();
-        let accepted = self.accept(input, candidates, &parts, &country, &all_tokens, result);
-        self.choose(input, accepted, &parts, &country, result);
+        let traced_before = trace.as_ref().map_or(0, |t| t.len());
+        let address = Address {
+            input,
+            parts: &parts,
+            country: &country,
+            all_tokens: &all_tokens,
+        };
+        let accepted = self.accept(address, candidates, result, trace);
+        self.choose(input, accepted, &parts, &country, result, trace);
+        if let Some(refused) = trace.as_deref_mut() {
+            for r in &mut refused[traced_before..] {
+                r.proper = self.has_proper_word(&parts, &r.span);
+            }
+        }
     }
 
     /// Every name, run of adjacent parts and acronym in the address.
@@ -755,13 +838,17 @@ impl<'r> AffiliationMatcher<'r> {
     /// Applies the country, city and namesake checks to the candidates of each matched run of words.
     fn accept(
         &self,
-        input: &str,
+        address: Address<'_>,
         mut candidates: Vec<Candidate>,
-        parts: &[Part],
-        country: &AddressCountry,
-        all_tokens: &[&str],
         result: &mut MatchResult,
+        trace: &mut Trace<'_>,
     ) -> Vec<Accepted> {
+        let Address {
+            input,
+            parts,
+            country,
+            all_tokens,
+        } = address;
         for c in &mut candidates {
             if c.form == NameForm::WithoutQualifier
                 && !self.city_in(c.org, all_tokens)
@@ -793,55 +880,66 @@ impl<'r> AffiliationMatcher<'r> {
                 }
                 _ => country.code,
             };
-            let mut group: Vec<&Candidate> = group_all
-                .iter()
-                .filter(|c| {
-                    // A name without its qualifier ("... Düsseldorf", "... (Hinxton)") only as a
-                    // whole part: inside a longer part it is too often the start of another name,
-                    // unless the string names the city elsewhere ("Washington University School
-                    // of Medicine, St. Louis").
-                    if c.form == NameForm::WithoutQualifier
-                        && c.kind == MatchKind::InsidePart
-                        && !self.city_in_outside(c.org, all_tokens, global_range(parts, &span))
-                    {
-                        return false;
+            // Why a candidate does not fit the place the address gives, if it does not.
+            let misfit = |c: &Candidate| -> Option<Misfit> {
+                // A name without its qualifier ("... Düsseldorf", "... (Hinxton)") only as a
+                // whole part: inside a longer part it is too often the start of another name,
+                // unless the string names the city elsewhere ("Washington University School
+                // of Medicine, St. Louis").
+                if c.form == NameForm::WithoutQualifier
+                    && c.kind == MatchKind::InsidePart
+                    && !self.city_in_outside(c.org, all_tokens, global_range(parts, &span))
+                {
+                    return Some(Misfit::WithoutQualifier);
+                }
+                // "Canberra, Australian Capital Territory, Australia": a name that is only the
+                // organisation's own city or region (an alias of the ACT Government) is, in an
+                // address, the place.
+                if self.only_its_place(c.org, &span_words(parts, &c.span)) {
+                    return Some(Misfit::ThePlace);
+                }
+                // "Hasselt, Limburg, Belgium": a part between a city and the country that ends
+                // the address, with no word saying what kind of body it is, is the region.
+                if c.kind == MatchKind::WholePart
+                    && self.in_region_slot(input, parts, &c.span)
+                    && !span_words(parts, &c.span)
+                        .iter()
+                        .any(|w| BODY_WORDS.contains(w))
+                {
+                    return Some(Misfit::TheRegion);
+                }
+                let org_country = self.registry.org(c.org).country_code.as_deref();
+                let fits = match (code, c.form) {
+                    (Some(code), NameForm::WithoutCountry(qualifier)) => {
+                        qualifier == code_bytes(code) && same_region(org_country, code)
                     }
-                    // "Canberra, Australian Capital Territory, Australia": a name that is only the
-                    // organisation's own city or region (an alias of the ACT Government) is, in an
-                    // address, the place.
-                    if self.only_its_place(c.org, &span_words(parts, &c.span)) {
-                        return false;
-                    }
-                    // "Hasselt, Limburg, Belgium": a part between a city and the country that ends
-                    // the address, with no word saying what kind of body it is, is the region.
-                    if c.kind == MatchKind::WholePart
-                        && self.in_region_slot(input, parts, &c.span)
-                        && !span_words(parts, &c.span)
-                            .iter()
-                            .any(|w| BODY_WORDS.contains(w))
-                    {
-                        return false;
-                    }
-                    let org_country = self.registry.org(c.org).country_code.as_deref();
-                    match (code, c.form) {
-                        (Some(code), NameForm::WithoutCountry(qualifier)) => {
-                            qualifier == code_bytes(code) && same_region(org_country, code)
+                    // "Flatiron Health" for "Flatiron Health (United States)", when ROR has no
+                    // other.
+                    // "Amgen" for "Amgen (United States)", the parent of Amgen (Canada),
+                    // Amgen (China) and the rest: the company itself.
+                    (None, NameForm::WithoutCountry(_)) => {
+                        if !(c.kind == MatchKind::WholePart
+                            && ((group_all.len() == 1 && c.len >= 2)
+                                || (group_all.len() > 1 && self.parent_of_all(c.org, group_all))))
+                        {
+                            return Some(Misfit::WithoutItsCountry);
                         }
-                        // "Flatiron Health" for "Flatiron Health (United States)", when ROR has no
-                        // other.
-                        // "Amgen" for "Amgen (United States)", the parent of Amgen (Canada),
-                        // Amgen (China) and the rest: the company itself.
-                        (None, NameForm::WithoutCountry(_)) => {
-                            c.kind == MatchKind::WholePart
-                                && ((group_all.len() == 1 && c.len >= 2)
-                                    || (group_all.len() > 1
-                                        && self.parent_of_all(c.org, group_all)))
-                        }
-                        (Some(code), _) => same_region(org_country, code),
-                        (None, _) => true,
+                        true
                     }
-                })
-                .collect();
+                    (Some(code), _) => same_region(org_country, code),
+                    (None, _) => true,
+                };
+                (!fits).then_some(Misfit::OtherCountry)
+            };
+            let mut group: Vec<&Candidate> = Vec::with_capacity(group_all.len());
+            for c in group_all {
+                match misfit(c) {
+                    None => group.push(c),
+                    Some(m) => refuse(trace, [c], || {
+                        m.describe(self.registry.org(c.org).country_code.as_deref(), code)
+                    }),
+                }
+            }
             if group.is_empty() {
                 continue;
             }
@@ -909,6 +1007,13 @@ impl<'r> AffiliationMatcher<'r> {
                 && !acronym_in_its_city
                 && !self.trusted_without_country(group[0], parts)
             {
+                refuse(trace, group.iter().copied(), || {
+                    if kind == MatchKind::Acronym {
+                        "an acronym needs the organisation's country and city named".into()
+                    } else {
+                        "the address names no country, and this name does not stand alone".into()
+                    }
+                });
                 continue;
             }
             if kind == MatchKind::InsidePart {
@@ -916,12 +1021,18 @@ impl<'r> AffiliationMatcher<'r> {
                 // Generic words alone are only a name as a whole part.
                 let words = &part.tokens[span.first_token..span.end_token];
                 if words.iter().all(|t| GENERIC.contains(t.text.as_str())) {
+                    refuse(trace, group.iter().copied(), || {
+                        "its words are common ones, inside a longer part".into()
+                    });
                     continue;
                 }
                 if code.is_none()
                     && continues_to_the_left(input, part, span.first_token)
                     && !self.subject_before(part, span.first_token, &group, all_tokens, outside)
                 {
+                    refuse(trace, group.iter().copied(), || {
+                        "the words before it make it part of a longer name".into()
+                    });
                     continue;
                 }
                 // "Aligarh Muslim University", "Fred Hutchinson Cancer Research Center": a part that
@@ -940,6 +1051,9 @@ impl<'r> AffiliationMatcher<'r> {
                             global_range(parts, &span),
                         ))
                 {
+                    refuse(trace, group.iter().copied(), || {
+                        "a proper name before it makes it part of a longer name".into()
+                    });
                     continue;
                 }
                 // "École Normale Supérieure Paris" is not the one in Bujumbura: a name followed, to
@@ -967,6 +1081,9 @@ impl<'r> AffiliationMatcher<'r> {
                             })
                     })
                 {
+                    refuse(trace, group.iter().copied(), || {
+                        "the city after it is in another country: a namesake there".into()
+                    });
                     continue;
                 }
                 // "Israel Institute for Biological Research" is not the "Israel Institute". But
@@ -997,6 +1114,9 @@ impl<'r> AffiliationMatcher<'r> {
                         });
                     if let Some(in_own_country) = own_country {
                         if in_own_country.is_empty() {
+                            refuse(trace, group.iter().copied(), || {
+                                "the country after it is not its own: another body's name".into()
+                            });
                             continue;
                         }
                         group = in_own_country;
@@ -1004,15 +1124,18 @@ impl<'r> AffiliationMatcher<'r> {
                         // A name of common words before "of" and a city is another body's name:
                         // "Instituto Universitário de Lisboa" is not the "Instituto Universitário"
                         // there.
-                        if !self.has_proper_word(parts, &span) {
-                            continue;
-                        }
                         let in_own_city: Vec<&Candidate> = group
                             .iter()
                             .copied()
                             .filter(|c| self.only_its_city(c.org, rest))
                             .collect();
-                        if rest.is_empty() || in_own_city.is_empty() {
+                        if !self.has_proper_word(parts, &span)
+                            || rest.is_empty()
+                            || in_own_city.is_empty()
+                        {
+                            refuse(trace, group.iter().copied(), || {
+                                "the words after it make it part of a longer name".into()
+                            });
                             continue;
                         }
                         group = in_own_city;
@@ -1023,6 +1146,9 @@ impl<'r> AffiliationMatcher<'r> {
                 let proper_next = span.end_token < part.tokens.len()
                     && self.starts_proper_name(part, span.end_token);
                 if extends_the_name(input, part, span.first_token, span.end_token, proper_next) {
+                    refuse(trace, group.iter().copied(), || {
+                        "the words around it make it part of another name".into()
+                    });
                     continue;
                 }
                 // "Department of Materials Science and Engineering": common words after a unit word
@@ -1032,6 +1158,9 @@ impl<'r> AffiliationMatcher<'r> {
                     && UNIT_NAME_WORDS.contains(&part.tokens[0].text.as_str())
                     && (span.first_token..span.end_token).all(|t| !self.is_proper_name(part, t))
                 {
+                    refuse(trace, group.iter().copied(), || {
+                        "it is the subject of the unit named before it".into()
+                    });
                     continue;
                 }
                 // "Centre for Vision Research" is not the "Centre for Vision": a centre's, an
@@ -1054,6 +1183,9 @@ impl<'r> AffiliationMatcher<'r> {
                     && !self.is_proper_name(part, span.end_token - 1)
                     && !self.starts_proper_name(part, span.end_token)
                 {
+                    refuse(trace, group.iter().copied(), || {
+                        "the words after it make it part of a longer name".into()
+                    });
                     continue;
                 }
                 // "Department of Pharmaceutical Technology" is not the "Department of
@@ -1061,6 +1193,9 @@ impl<'r> AffiliationMatcher<'r> {
                 if UNIT_NAME_WORDS.contains(&part.tokens[span.first_token].text.as_str())
                     && span.end_token < part.core.1
                 {
+                    refuse(trace, group.iter().copied(), || {
+                        "a unit's name must run to the end of its part".into()
+                    });
                     continue;
                 }
             }
@@ -1073,45 +1208,41 @@ impl<'r> AffiliationMatcher<'r> {
                     || (c.form == NameForm::OfWithdrawn
                         && self.city_in_outside(c.owner, all_tokens, outside))
             };
-            if group.len() > 1 {
-                let in_city: Vec<&Candidate> =
-                    group.iter().copied().filter(|c| city_agrees(c)).collect();
-                if !in_city.is_empty() {
-                    group = in_city;
-                }
-            }
-            if group.len() > 1
-                && let Some(code) = code
-            {
+            narrow(
+                &mut group,
+                city_agrees,
+                trace,
+                "a namesake in the city the address names was taken",
+            );
+            if let Some(code) = code {
                 // Taiwan, Hong Kong and Macao addresses may say China (and the other way round), so
                 // the country check lets their organisations in; between namesakes, the country the
                 // address names decides ("China Medical University, Taiwan" is the one in Taichung).
-                let in_country: Vec<&Candidate> = group
-                    .iter()
-                    .copied()
-                    .filter(|c| self.registry.org(c.org).country_code.as_deref() == Some(code))
-                    .collect();
-                if !in_country.is_empty() {
-                    group = in_country;
-                }
+                narrow(
+                    &mut group,
+                    |c| self.registry.org(c.org).country_code.as_deref() == Some(code),
+                    trace,
+                    "a namesake in the very country the address names was taken",
+                );
             }
-            if group.len() > 1 {
-                let active: Vec<&Candidate> = group
-                    .iter()
-                    .copied()
-                    .filter(|c| self.registry.org(c.org).status == Status::Active)
-                    .collect();
-                if !active.is_empty() {
-                    group = active;
-                }
-            }
+            narrow(
+                &mut group,
+                |c| self.registry.org(c.org).status == Status::Active,
+                trace,
+                "it is no longer active, and an active namesake was taken",
+            );
             if group.len() > 1 {
                 let best = group
                     .iter()
                     .map(|c| (form_rank(c.form), name_rank(c.name_kind)))
                     .min()
                     .unwrap_or((0, 0));
-                group.retain(|c| (form_rank(c.form), name_rank(c.name_kind)) == best);
+                narrow(
+                    &mut group,
+                    |c| (form_rank(c.form), name_rank(c.name_kind)) == best,
+                    trace,
+                    "a namesake has this as its main name and was taken",
+                );
             }
             if group.len() > 1 {
                 // An alias shared by namesakes: the one whose display name has the matched words.
@@ -1123,7 +1254,12 @@ impl<'r> AffiliationMatcher<'r> {
                         .count()
                 };
                 let best = group.iter().map(|c| shared(c)).max().unwrap_or(0);
-                group.retain(|c| shared(c) == best);
+                narrow(
+                    &mut group,
+                    |c| shared(c) == best,
+                    trace,
+                    "a namesake's own name has more of these words and was taken",
+                );
             }
             if group.len() > 1 {
                 // Namesakes where one is the parent of all the others: the string names the parent.
@@ -1133,8 +1269,13 @@ impl<'r> AffiliationMatcher<'r> {
                         c.org == p.org || self.registry.org(c.org).parents().any(|r| r == p_ror)
                     })
                 });
-                if let Some(parent) = parent {
-                    group = vec![*parent];
+                if let Some(parent) = parent.map(|p| p.org) {
+                    narrow(
+                        &mut group,
+                        |c| c.org == parent,
+                        trace,
+                        "its parent has the same name and was taken",
+                    );
                 }
             }
             if group.len() > 1 && code.is_none() {
@@ -1146,10 +1287,26 @@ impl<'r> AffiliationMatcher<'r> {
                     .collect();
                 links.sort_unstable_by(|a, b| b.cmp(a));
                 if links[0] >= 2 * links[1] && links[0] >= links[1] + 3 {
-                    group.retain(|c| self.registry.org(c.org).relationships.len() == links[0]);
+                    narrow(
+                        &mut group,
+                        |c| self.registry.org(c.org).relationships.len() == links[0],
+                        trace,
+                        "a far better connected namesake was taken",
+                    );
                 }
             }
             if group.len() > 1 {
+                let sharing = group.len();
+                refuse(trace, group.iter().copied(), || {
+                    format!(
+                        "{sharing} organisations have this {}, and the address does not tell them apart",
+                        if kind == MatchKind::Acronym {
+                            "acronym"
+                        } else {
+                            "name"
+                        }
+                    )
+                });
                 if kind == MatchKind::Acronym {
                     // Acronyms are shared widely; only a unique one counts, and listing the rest helps
                     // no one.
@@ -1193,6 +1350,10 @@ impl<'r> AffiliationMatcher<'r> {
                     chosen.name_kind = NameKind::Alias;
                 } else if chosen.kind != MatchKind::Acronym && chosen.name_kind != NameKind::Display
                 {
+                    refuse(trace, [&chosen], || {
+                        "a university system's name, and the string names none of its campuses' cities"
+                            .into()
+                    });
                     result.ambiguous.push(Ambiguity {
                         substring: slice(input, chosen.start, chosen.end),
                         candidates: org
@@ -1225,6 +1386,9 @@ impl<'r> AffiliationMatcher<'r> {
             {
                 // An acronym alone is weak evidence: it must be unique in the country and the string
                 // must name the organisation's city.
+                refuse(trace, [chosen], || {
+                    "an acronym needs the organisation's country and city named".into()
+                });
                 continue;
             }
             // Without a country, a part that is just a city places the organisation: "Institute of
@@ -1239,6 +1403,9 @@ impl<'r> AffiliationMatcher<'r> {
                     (pi < span.first_part || pi > span.last_part) && self.part_is_city(p)
                 })
             {
+                refuse(trace, [chosen], || {
+                    "the address names another city, and no country".into()
+                });
                 continue;
             }
             accepted.push(Accepted {
@@ -1285,6 +1452,7 @@ impl<'r> AffiliationMatcher<'r> {
         parts: &[Part],
         country: &AddressCountry,
         result: &mut MatchResult,
+        trace: &mut Trace<'_>,
     ) {
         if accepted.is_empty() {
             return;
@@ -1295,6 +1463,14 @@ impl<'r> AffiliationMatcher<'r> {
             .iter()
             .any(|a| a.candidate.form != NameForm::OfWithdrawn)
         {
+            refuse(
+                trace,
+                accepted
+                    .iter()
+                    .map(|a| &a.candidate)
+                    .filter(|c| c.form == NameForm::OfWithdrawn),
+                || "a withdrawn record's name, and the string names another organisation".into(),
+            );
             accepted.retain(|a| a.candidate.form != NameForm::OfWithdrawn);
         }
         // Most specific first: a longer match hides any shorter one inside it.
@@ -1311,6 +1487,9 @@ impl<'r> AffiliationMatcher<'r> {
                 .iter()
                 .any(|k| k.candidate.span.contains(&a.candidate.span))
             {
+                refuse(trace, [&a.candidate], || {
+                    "it is inside a longer name that was taken".into()
+                });
                 continue;
             }
             // A shorter name overlapping a longer one ("... University Hospital" over "University
@@ -1319,6 +1498,9 @@ impl<'r> AffiliationMatcher<'r> {
                 .iter()
                 .any(|k| k.candidate.span.overlaps(&a.candidate.span))
             {
+                refuse(trace, [&a.candidate], || {
+                    "it overlaps a longer name that was taken".into()
+                });
                 continue;
             }
             kept.push(a);
@@ -1336,13 +1518,21 @@ impl<'r> AffiliationMatcher<'r> {
                         .is_some_and(|i| found.contains(&i))
                 })
         };
-        kept.retain(|k| {
+        let unit_placed = |k: &Accepted| {
             let org = self.registry.org(k.candidate.org);
             let first_word =
                 &parts[k.candidate.span.first_part].tokens[k.candidate.span.first_token].text;
             let unit = UNIT_NAME_WORDS.contains(&first_word.as_str());
             !unit || !parent_unnamed(org) || k.city_agrees
-        });
+        };
+        refuse(
+            trace,
+            kept.iter()
+                .filter(|k| !unit_placed(k))
+                .map(|k| &k.candidate),
+            || "a unit whose parent the string does not name, away from its city".into(),
+        );
+        kept.retain(unit_placed);
         // With no country named, a unit of an unnamed parent whose name is common words only
         // ("Institute of Human Genetics"), in another country than every name with a proper word in
         // the string ("..., University of Bonn"), is a namesake's: the address is where the
@@ -1359,7 +1549,16 @@ impl<'r> AffiliationMatcher<'r> {
                 .map(country_of)
                 .collect();
             if !distinctive.is_empty() {
-                kept.retain(|k| !common_only(k) || distinctive.contains(&country_of(k)));
+                let placed = |k: &Accepted| !common_only(k) || distinctive.contains(&country_of(k));
+                refuse(
+                    trace,
+                    kept.iter().filter(|k| !placed(k)).map(|k| &k.candidate),
+                    || {
+                        "a name of common words, in another country than the string's other names"
+                            .into()
+                    },
+                );
+                kept.retain(placed);
             }
         }
         if kept.is_empty() {
@@ -1398,6 +1597,19 @@ impl<'r> AffiliationMatcher<'r> {
         for (i, a) in kept.into_iter().enumerate() {
             let is_primary = i == primary;
             if !is_primary && !self.named_beside(&a, primary_org) {
+                refuse(trace, [&a.candidate], || {
+                    if self.related(a.candidate.org, primary_org) {
+                        format!(
+                            "the address is {}'s, which it is related to",
+                            self.registry.org(primary_org).display_name
+                        )
+                    } else {
+                        format!(
+                            "the address is {}'s, and this is not named on its own beside it",
+                            self.registry.org(primary_org).display_name
+                        )
+                    }
+                });
                 continue;
             }
             let c = &a.candidate;

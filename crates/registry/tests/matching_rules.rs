@@ -1591,7 +1591,28 @@ fn names_the_matcher_did_not_take_are_listed_with_a_reason() {
     let not_taken = matcher.names_not_taken(&matcher.match_affiliation("Newcastle University"), 5);
     assert_eq!(not_taken.len(), 1, "{not_taken:?}");
     assert_eq!(not_taken[0].name, "University of Newcastle Australia");
-    assert_eq!(not_taken[0].reason, "2 organisations have this name");
+    assert_eq!(
+        not_taken[0].reason,
+        "a namesake has this as its main name and was taken"
+    );
+    // The reason is the check that refused the name, not a guess from the string.
+    let reason_for = |s: &str| {
+        let not_taken = matcher.names_not_taken(&matcher.match_affiliation(s), 5);
+        assert_eq!(not_taken.len(), 1, "{s}: {not_taken:?}");
+        not_taken[0].reason.clone()
+    };
+    assert_eq!(
+        reason_for("Aligarh Muslim University"),
+        "a proper name before it makes it part of a longer name"
+    );
+    assert_eq!(
+        reason_for("University of Missouri-Kansas City, USA"),
+        "the words around it make it part of another name"
+    );
+    assert_eq!(
+        reason_for("École Normale Supérieure Paris"),
+        "the city after it is in another country: a namesake there"
+    );
     // What was taken is not listed again.
     assert!(
         matcher
