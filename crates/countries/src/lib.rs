@@ -17,8 +17,8 @@ use std::sync::LazyLock;
 
 use table::COUNTRIES;
 use variants::{
-    AUSTRALIAN_STATES, CANADIAN_PROVINCES, COUNTRY_VARIANTS, GEORGIA_US_SIGNALS, HONG_KONG_PLACES,
-    MACAO_PLACES, US_STATES, WESTERN_AUSTRALIA_PLACES,
+    AUSTRALIAN_STATES, CANADIAN_PROVINCES, COUNTRY_ADJECTIVES, COUNTRY_VARIANTS,
+    GEORGIA_US_SIGNALS, HONG_KONG_PLACES, MACAO_PLACES, US_STATES, WESTERN_AUSTRALIA_PLACES,
 };
 
 /// The English short name of an ISO 3166-1 alpha-2 code ("US" → "United States"). Case-insensitive.
@@ -58,6 +58,17 @@ pub fn all_countries() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// [`resolve_country`] for that.
 pub fn country_code_for_name(name: &str) -> Option<&'static str> {
     NAMES.get(normalize(name).as_str()).copied()
+}
+
+/// The code for a country's adjective, as a whole ("Italian" → IT, "Swiss" → CH), as it stands
+/// before an organisation's name. Adjectives that are also languages or subjects ("English") are
+/// not in the table.
+pub fn country_code_for_adjective(word: &str) -> Option<&'static str> {
+    let key = normalize(word);
+    COUNTRY_ADJECTIVES
+        .binary_search_by(|(adjective, _)| (*adjective).cmp(key.as_str()))
+        .ok()
+        .map(|i| COUNTRY_ADJECTIVES[i].1)
 }
 
 static NAMES: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {

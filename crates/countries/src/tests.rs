@@ -55,6 +55,24 @@ fn table_matches_the_iso_list_in_shared_data() {
 }
 
 #[test]
+fn country_adjectives_are_sorted_and_name_assigned_codes() {
+    let words: Vec<&str> = COUNTRY_ADJECTIVES.iter().map(|(w, _)| *w).collect();
+    let mut sorted = words.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(words, sorted, "binary search needs the table sorted");
+    for (word, code) in COUNTRY_ADJECTIVES {
+        assert!(is_country_code(code), "{word}: {code}");
+        assert_eq!(normalize(word), *word, "keys are in normalised form");
+    }
+    assert_eq!(country_code_for_adjective("Italian"), Some("IT"));
+    assert_eq!(country_code_for_adjective("SWISS"), Some("CH"));
+    // A language and a subject as much as a country's adjective.
+    assert_eq!(country_code_for_adjective("English"), None);
+    assert_eq!(country_code_for_adjective("Italy"), None);
+}
+
+#[test]
 fn normalizes_case_accents_and_punctuation() {
     assert_eq!(normalize("Côte d'Ivoire."), "cote d ivoire");
     assert_eq!(normalize("U.S.A."), "u s a");

@@ -1002,7 +1002,46 @@ impl<'r> AffiliationMatcher<'r> {
                     acronym_in_its_city = true;
                 }
             }
+            // "US Environmental Protection Agency", "Italian National Research Council", "Gifu
+            // University of Japan": a country, or its adjective, written against the name inside
+            // its part says which of the namesakes it is, and that the name is whole.
+            // Before the name, only where the name is several countries' ("Environmental
+            // Protection Agency"): a name that one country alone has is more likely the end of a
+            // longer one ("Russian State University for the Humanities").
+            let countries_with_name = || {
+                group_all
+                    .iter()
+                    .filter_map(|c| self.registry.org(c.org).country_code.as_deref())
+                    .collect::<FxHashSet<&str>>()
+                    .len()
+            };
+            let country_at_name = if kind == MatchKind::InsidePart {
+                country_beside(input, &parts[span.first_part], &span)
+                    .filter(|&(_, before)| !before || countries_with_name() > 1)
+            } else {
+                None
+            };
+            if let Some((named, _)) = country_at_name {
+                let there =
+                    |c: &Candidate| self.registry.org(c.org).country_code.as_deref() == Some(named);
+                if !group.iter().any(|c| there(c)) {
+                    refuse(trace, group.iter().copied(), || {
+                        format!(
+                            "{named} is written against it, and it is not there: another body's name"
+                        )
+                    });
+                    continue;
+                }
+                narrow(
+                    &mut group,
+                    there,
+                    trace,
+                    "a namesake in the country written against the name was taken",
+                );
+            }
+            let before_country = country_at_name.is_some_and(|(_, before)| before);
             if code.is_none()
+                && country_at_name.is_none()
                 && !acronym_names_one
                 && !acronym_in_its_city
                 && !self.trusted_without_country(group[0], parts)
@@ -1020,13 +1059,16 @@ impl<'r> AffiliationMatcher<'r> {
                 let part = &parts[span.first_part];
                 // Generic words alone are only a name as a whole part.
                 let words = &part.tokens[span.first_token..span.end_token];
-                if words.iter().all(|t| GENERIC.contains(t.text.as_str())) {
+                if country_at_name.is_none()
+                    && words.iter().all(|t| GENERIC.contains(t.text.as_str()))
+                {
                     refuse(trace, group.iter().copied(), || {
                         "its words are common ones, inside a longer part".into()
                     });
                     continue;
                 }
                 if code.is_none()
+                    && !before_country
                     && continues_to_the_left(input, part, span.first_token)
                     && !self.subject_before(part, span.first_token, &group, all_tokens, outside)
                 {
@@ -1040,7 +1082,8 @@ impl<'r> AffiliationMatcher<'r> {
                 // Unless the string lost its commas and places the organisation: its country and
                 // its city named apart from it ("Dynamik und Modellierung Universität Stuttgart
                 // Pfaffenwaldring 57 Stuttgart 70569 Germany").
-                if proper_name_before(input, part, span.first_token)
+                if !before_country
+                    && proper_name_before(input, part, span.first_token)
                     && self.is_proper_name(part, span.first_token - 1)
                     && !(code.is_some()
                         && group.len() == 1
@@ -1091,36 +1134,8 @@ impl<'r> AffiliationMatcher<'r> {
                 // the preposition, to the end of the part, is the organisation's own city.
                 if continues_to_the_right(input, part, span.end_token) {
                     let rest = &part.tokens[span.end_token..part.core.1.max(span.end_token)];
-                    // "National Research Council of Italy", "Gifu University of Japan": what follows
-                    // is the organisation's own country.
-                    let own_country = rest
-                        .first()
-                        .zip(rest.last())
-                        .and_then(|(first, last)| {
-                            tandem_countries::country_code_for_name(&slice(
-                                input,
-                                part.start + first.start,
-                                part.start + last.end,
-                            ))
-                        })
-                        .map(|code| {
-                            group
-                                .iter()
-                                .copied()
-                                .filter(|c| {
-                                    self.registry.org(c.org).country_code.as_deref() == Some(code)
-                                })
-                                .collect::<Vec<&Candidate>>()
-                        });
-                    if let Some(in_own_country) = own_country {
-                        if in_own_country.is_empty() {
-                            refuse(trace, group.iter().copied(), || {
-                                "the country after it is not its own: another body's name".into()
-                            });
-                            continue;
-                        }
-                        group = in_own_country;
-                    } else {
+                    // "Gifu University of Japan": the country after it was checked above.
+                    if country_at_name.is_none_or(|(_, before)| before) {
                         // A name of common words before "of" and a city is another body's name:
                         // "Instituto Universitário de Lisboa" is not the "Instituto Universitário"
                         // there.
@@ -2232,6 +2247,41 @@ fn proper_name_before(input: &str, part: &Part, first: usize) -> bool {
             || BODY_WORDS.contains(&t.text.as_str())
             || UNIT_NAME_WORDS.contains(&t.text.as_str())
     })
+}
+
+/// The country written against a name inside its part, and whether before it: a country's name or
+/// adjective from the start of the part to the name ("US Environmental Protection Agency", "Italian
+/// National Research Council"), or a country's name after a preposition to the end of the part
+/// ("National Research Council of Italy").
+fn country_beside(input: &str, part: &Part, span: &Span) -> Option<(&'static str, bool)> {
+    let words = |from: usize, to: usize| {
+        slice(
+            input,
+            part.start + part.tokens[from].start,
+            part.start + part.tokens[to - 1].end,
+        )
+    };
+    let first = span.first_token;
+    if first > part.core.0
+        && gap_before(input, part, first)
+            .chars()
+            .all(|c| c.is_whitespace() || c == '.')
+    {
+        let before = words(part.core.0, first);
+        if let Some(code) = tandem_countries::country_code_for_name(&before)
+            .or_else(|| tandem_countries::country_code_for_adjective(&before))
+        {
+            return Some((code, true));
+        }
+    }
+    let end = span.end_token;
+    if end < part.core.1 && continues_to_the_right(input, part, end) {
+        let after = words(end, part.core.1);
+        if let Some(code) = tandem_countries::country_code_for_name(&after) {
+            return Some((code, false));
+        }
+    }
+    None
 }
 
 /// True when the words just after a name inside a part join it to more ("Institute for ...", "College

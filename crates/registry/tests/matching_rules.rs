@@ -1887,3 +1887,55 @@ fn of_and_the_organisations_own_country_after_a_name_is_not_more_name() {
     // Another country is another body: "Gifu University of Korea" is not the one in Japan.
     assert!(matched(&r, "Gifu University of Korea").is_empty());
 }
+
+#[test]
+fn a_country_or_its_adjective_before_a_name_several_countries_share_says_which() {
+    let orgs: &[Org] = &[
+        (
+            "0000epa01",
+            "Environmental Protection Agency",
+            &[],
+            "Washington",
+            "US",
+            "government",
+            &[],
+        ),
+        (
+            "0000epa02",
+            "Environmental Protection Agency",
+            &[],
+            "Wexford",
+            "IE",
+            "government",
+            &[],
+        ),
+        (
+            "0000suh01",
+            "State University for the Humanities",
+            &[],
+            "Moscow",
+            "RU",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    let matcher = AffiliationMatcher::new(&r);
+    let us = matcher
+        .match_affiliation("US Environmental Protection Agency, Office of Research and Development")
+        .matches;
+    assert_eq!(us.len(), 1, "{us:?}");
+    assert_eq!(us[0].ror, "https://ror.org/0000epa01");
+    let ireland = matcher
+        .match_affiliation("Irish Environmental Protection Agency, Johnstown Castle")
+        .matches;
+    assert_eq!(ireland.len(), 1, "{ireland:?}");
+    assert_eq!(ireland[0].ror, "https://ror.org/0000epa02");
+    // A country that has no organisation of that name: another body.
+    assert!(matched(&r, "Brazilian Environmental Protection Agency").is_empty());
+    // The address's own country and the one before the name disagree.
+    assert!(matched(&r, "US Environmental Protection Agency, Dublin, Ireland").is_empty());
+    // A name that one country alone has, after that country's adjective, is the end of a longer
+    // name ("Russian State University for the Humanities" is another university).
+    assert!(matched(&r, "Russian State University for the Humanities").is_empty());
+}
