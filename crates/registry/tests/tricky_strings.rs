@@ -193,6 +193,38 @@ const ORGS: &[Org] = &[
         "RO",
         "education",
     ),
+    (
+        "00f2txz25",
+        "Kitasato University",
+        &[],
+        "Sagamihara",
+        "JP",
+        "education",
+    ),
+    (
+        "024exxj48",
+        "Gifu University",
+        &[],
+        "Gifu",
+        "JP",
+        "education",
+    ),
+    (
+        "03tns0030",
+        "Environmental Protection Agency",
+        &[],
+        "Washington",
+        "US",
+        "government",
+    ),
+    (
+        "0000epa02",
+        "Environmental Protection Agency",
+        &[],
+        "Wexford",
+        "IE",
+        "government",
+    ),
 ];
 
 fn record(
@@ -373,6 +405,24 @@ const TRICKY: &[(&str, &[&str], &[&str])] = &[
         "Department of Physics, Imaginary University, Lyon, France",
         &["FR"],
         &[],
+    ),
+    // A long word one letter off the name's ("Kitazato" for Kitasato).
+    (
+        "Department of Microbiology, Kitazato University, Sagamihara, Japan",
+        &["JP"],
+        &["Kitasato University"],
+    ),
+    // "Of" and the organisation's own country is not more name.
+    (
+        "Gifu University of Japan, Gifu 501-1193, Japan",
+        &["JP"],
+        &["Gifu University"],
+    ),
+    // A country before a name that several countries' bodies share says which.
+    (
+        "US Environmental Protection Agency, Office of Research and Development, Cincinnati, OH 45268, USA",
+        &["US"],
+        &["Environmental Protection Agency"],
     ),
     // A name of the wrong country is not a match.
     (
