@@ -1002,6 +1002,34 @@ impl<'r> AffiliationMatcher<'r> {
                     acronym_in_its_city = true;
                 }
             }
+            // "NIH", "UCLA", "CNRS" as the whole string: of the organisations with the acronym,
+            // one far better connected than the rest (by ROR relationships) is the likelier
+            // reading. Beside other words it is too often a unit's or another body's ("Power
+            // Station Impacts (PSI)"), and two letters are too few ("UW" is several universities).
+            let mut acronym_dominant = false;
+            if kind == MatchKind::Acronym
+                && code.is_none()
+                && !acronym_names_one
+                && !acronym_in_its_city
+                && group.len() > 1
+                && parts.len() == 1
+                && slice(input, group[0].start, group[0].end)
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .count()
+                    >= 3
+                && span.first_token <= parts[span.first_part].core.0
+                && span.end_token >= parts[span.first_part].core.1
+                && let Some(best) = self.far_best_connected(&group)
+            {
+                narrow(
+                    &mut group,
+                    |c| c.org == best,
+                    trace,
+                    "a far better connected organisation with this acronym was taken",
+                );
+                acronym_dominant = true;
+            }
             // "US Environmental Protection Agency", "Italian National Research Council", "Gifu
             // University of Japan": a country, or its adjective, written against the name inside
             // its part says which of the namesakes it is, and that the name is whole.
@@ -1044,6 +1072,7 @@ impl<'r> AffiliationMatcher<'r> {
                 && country_at_name.is_none()
                 && !acronym_names_one
                 && !acronym_in_its_city
+                && !acronym_dominant
                 && !self.trusted_without_country(group[0], parts)
             {
                 refuse(trace, group.iter().copied(), || {
@@ -1296,15 +1325,10 @@ impl<'r> AffiliationMatcher<'r> {
             if group.len() > 1 && code.is_none() {
                 // Namesakes in different countries and a string that names none: the far better
                 // connected one (by ROR relationships) is the likelier reading.
-                let mut links: Vec<usize> = group
-                    .iter()
-                    .map(|c| self.registry.org(c.org).relationships.len())
-                    .collect();
-                links.sort_unstable_by(|a, b| b.cmp(a));
-                if links[0] >= 2 * links[1] && links[0] >= links[1] + 3 {
+                if let Some(best) = self.far_best_connected(&group) {
                     narrow(
                         &mut group,
-                        |c| self.registry.org(c.org).relationships.len() == links[0],
+                        |c| c.org == best,
                         trace,
                         "a far better connected namesake was taken",
                     );
@@ -1397,6 +1421,7 @@ impl<'r> AffiliationMatcher<'r> {
                 && !acronym_alone
                 && !acronym_names_one
                 && !acronym_in_its_city
+                && !acronym_dominant
                 && (!agrees || code.is_none())
             {
                 // An acronym alone is weak evidence: it must be unique in the country and the string
@@ -1430,6 +1455,21 @@ impl<'r> AffiliationMatcher<'r> {
             });
         }
         accepted
+    }
+
+    /// Of several candidates, the one with far more ROR relationships than any other (at least
+    /// twice as many, and three more), if there is one.
+    fn far_best_connected(&self, group: &[&Candidate]) -> Option<u32> {
+        let links = |c: &Candidate| self.registry.org(c.org).relationships.len();
+        let best = group.iter().max_by_key(|c| links(c))?;
+        let runner_up = group
+            .iter()
+            .filter(|c| c.org != best.org)
+            .map(|c| links(c))
+            .max()
+            .unwrap_or(0);
+        let most = links(best);
+        (most >= 2 * runner_up && most >= runner_up + 3).then_some(best.org)
     }
 
     /// True when `org` is the ROR parent of every other candidate in `group`.

@@ -1939,3 +1939,70 @@ fn a_country_or_its_adjective_before_a_name_several_countries_share_says_which()
     // name ("Russian State University for the Humanities" is another university).
     assert!(matched(&r, "Russian State University for the Humanities").is_empty());
 }
+
+#[test]
+fn an_acronym_alone_is_the_far_best_connected_of_those_that_have_it() {
+    const CHILDREN: &[(&str, &str)] = &[
+        ("child", "0000qrc11"),
+        ("child", "0000qrc12"),
+        ("child", "0000qrc13"),
+        ("child", "0000qrc14"),
+        ("child", "0000qrc15"),
+    ];
+    let orgs: &[Org] = &[
+        (
+            "0000qrc01",
+            "Quillon Research Council",
+            &[],
+            "Lyon",
+            "FR",
+            "government",
+            CHILDREN,
+        ),
+        (
+            "0000qrc02",
+            "Quarry Rock College",
+            &[],
+            "Denver",
+            "US",
+            "education",
+            &[],
+        ),
+        (
+            "0000qrc03",
+            "Quinta Rural Center",
+            &[],
+            "Recife",
+            "BR",
+            "facility",
+            &[("related", "0000qrc02")],
+        ),
+        // Two as well connected as each other.
+        (
+            "0000xbc01",
+            "Xeno Biology Center",
+            &[],
+            "Oslo",
+            "NO",
+            "facility",
+            &[("related", "0000xbc02")],
+        ),
+        (
+            "0000xbc02",
+            "Xylo Botany College",
+            &[],
+            "Perth",
+            "AU",
+            "education",
+            &[("related", "0000xbc01")],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(matched(&r, "QRC"), ["Quillon Research Council"]);
+    // Beside other words an acronym is too often a unit's or another body's.
+    assert!(matched(&r, "Department of Physics, QRC").is_empty());
+    assert!(matched(&r, "XBC").is_empty());
+    let matcher = AffiliationMatcher::new(&r);
+    let not_taken = matcher.names_not_taken(&matcher.match_affiliation("QRC"), 5);
+    assert!(not_taken.is_empty(), "acronyms are not offered as hints");
+}
