@@ -142,6 +142,11 @@ fn main() {
                     "gold_known": gold_known,
                     "gold_loaded": gold.iter().filter(|g| registry.get(g).is_some()).collect::<Vec<_>>(),
                     "result": result,
+                    "not_taken": if result.matches.is_empty() {
+                        matcher.names_not_taken(&result, 5)
+                    } else {
+                        Vec::new()
+                    },
                 });
                 writeln!(out, "{line}").expect("dump write");
             }

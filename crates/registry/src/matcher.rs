@@ -2132,7 +2132,21 @@ fn continues_to_the_left(input: &str, part: &Part, first: usize) -> bool {
     let preposition = gap.split(|c: char| !c.is_alphabetic()).any(|w| {
         matches!(
             w.to_lowercase().as_str(),
-            "at" | "in" | "and" | "und" | "et" | "y" | "of"
+            "at" | "in"
+                | "and"
+                | "und"
+                | "et"
+                | "y"
+                | "of"
+                | "der"
+                | "des"
+                | "de"
+                | "da"
+                | "do"
+                | "di"
+                | "du"
+                | "del"
+                | "della"
         )
     }) || gap.contains('&');
     let hyphen_then_own_name = is_dash(gap) && opens_with_body_of(input, part, first);

@@ -1107,6 +1107,19 @@ fn a_preposition_before_a_name_starts_it() {
         ),
         ["University of Miami"]
     );
+    // The same in the languages that write "of the" as one word ("der", "della", "de la").
+    for s in [
+        "Staatswissenschaftliches Seminar der University of Miami",
+        "Laboratorio Zanetti della University of Miami",
+        "Centro Investigaciones Biomédicas de la University of Miami",
+    ] {
+        assert_eq!(matched(&r, s), ["University of Miami"], "{s}");
+        let without = s
+            .replace(" der ", " ")
+            .replace(" della ", " ")
+            .replace(" de la ", " ");
+        assert!(matched(&r, &without).is_empty(), "{without}");
+    }
     // Without the preposition and without a country, "Medicine University of Miami" may be one name.
     assert!(
         matched(
