@@ -885,10 +885,18 @@ impl<'r> AffiliationMatcher<'r> {
                 // A name without its qualifier ("... Düsseldorf", "... (Hinxton)") only as a
                 // whole part: inside a longer part it is too often the start of another name,
                 // unless the string names the city elsewhere ("Washington University School
-                // of Medicine, St. Louis").
+                // of Medicine, St. Louis"), or a school of it follows and no other organisation's
+                // name without its qualifier is the same ("Washington University School of
+                // Medicine", but not "University of Maryland School of Medicine", which could be
+                // College Park's or Baltimore's).
                 if c.form == NameForm::WithoutQualifier
                     && c.kind == MatchKind::InsidePart
                     && !self.city_in_outside(c.org, all_tokens, global_range(parts, &span))
+                    && !(group_all.len() == 1
+                        && span_words(parts, &c.span)
+                            .iter()
+                            .any(|w| BODY_WORDS.contains(w))
+                        && school_follows(&parts[span.first_part], span.end_token))
                 {
                     return Some(Misfit::WithoutQualifier);
                 }
@@ -2336,6 +2344,14 @@ fn country_beside(input: &str, part: &Part, span: &Span) -> Option<(&'static str
         }
     }
     None
+}
+
+/// True when a school, faculty, college or department of the name follows it in its part
+/// ("Washington University School of Medicine"): the name before it is whole.
+fn school_follows(part: &Part, end: usize) -> bool {
+    part.tokens
+        .get(end)
+        .is_some_and(|t| matches!(t.text.as_str(), "sch" | "fac" | "coll" | "dept"))
 }
 
 /// True when the words just after a name inside a part join it to more ("Institute for ...", "College

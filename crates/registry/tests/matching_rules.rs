@@ -871,7 +871,7 @@ fn a_name_without_its_city_inside_a_part_needs_the_city_elsewhere() {
     assert!(
         matched(
             &r,
-            "Department of Food Science, Purdue University College of Agriculture"
+            "Department of Food Science, Purdue University Cooperative Extension Service"
         )
         .is_empty()
     );
@@ -1095,6 +1095,47 @@ fn a_name_without_its_city_is_found_when_the_city_is_written_another_way() {
     // A company's branch without its city is the company, not this branch; one word left names no one.
     assert!(matched(&r, "Microsoft Research").is_empty());
     assert!(matched(&r, "Department of Mechanical Engineering, Polytechnique").is_empty());
+    // A school of it after the name inside a part: the name is whole.
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Genetics, Washington University School of Medicine"
+        ),
+        ["Washington University in St. Louis"]
+    );
+    // Unless two organisations' names without their cities are the same.
+    let orgs: &[Org] = &[
+        (
+            "0000zar01",
+            "University of Zarnia, Northfield",
+            &[],
+            "Northfield",
+            "US",
+            "education",
+            &[],
+        ),
+        (
+            "0000zar02",
+            "University of Zarnia, Southbury",
+            &[],
+            "Southbury",
+            "US",
+            "education",
+            &[],
+        ),
+    ];
+    let zarnia = registry_of(orgs);
+    assert_eq!(
+        matched(&zarnia, "University of Zarnia, Southbury, USA"),
+        ["University of Zarnia, Southbury"]
+    );
+    assert!(
+        matched(
+            &zarnia,
+            "Department of Surgery, University of Zarnia School of Medicine"
+        )
+        .is_empty()
+    );
 }
 
 #[test]
