@@ -316,18 +316,24 @@ fn refuse<'c>(
 }
 
 /// Keeps the candidates of `group` that pass `keep`, if any does; notes the others as passed over.
+/// `keep` runs once per candidate, and not at all for a group of one.
 fn narrow(
     group: &mut Vec<&Candidate>,
     keep: impl Fn(&Candidate) -> bool,
     trace: &mut Trace<'_>,
     reason: &str,
 ) {
-    if group.iter().any(|c| keep(c)) && !group.iter().all(|c| keep(c)) {
-        refuse(trace, group.iter().copied().filter(|c| !keep(c)), || {
-            reason.to_string()
-        });
-        group.retain(|c| keep(c));
+    if group.len() < 2 {
+        return;
     }
+    let kept: Vec<bool> = group.iter().map(|c| keep(c)).collect();
+    if !kept.contains(&true) || !kept.contains(&false) {
+        return;
+    }
+    let dropped = group.iter().zip(&kept).filter(|(_, k)| !**k);
+    refuse(trace, dropped.map(|(c, _)| *c), || reason.to_string());
+    let mut flags = kept.into_iter();
+    group.retain(|_| flags.next().unwrap_or(false));
 }
 
 /// One address of a string, split and read, as the acceptance checks see it.
@@ -2324,7 +2330,9 @@ fn country_beside(input: &str, part: &Part, span: &Span) -> Option<(&'static str
         )
     };
     let first = span.first_token;
+    // Country names and adjectives are a few words long ("Republic of Türkiye").
     if first > part.core.0
+        && first - part.core.0 <= 4
         && gap_before(input, part, first)
             .chars()
             .all(|c| c.is_whitespace() || c == '.')
