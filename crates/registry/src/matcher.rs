@@ -960,8 +960,13 @@ impl<'r> AffiliationMatcher<'r> {
             // "RIKEN", "INSEAD": a part that is, letter for letter, the display name of one of the
             // organisations with that acronym names that one.
             let mut acronym_names_one = false;
+            // A string that is nothing but an acronym of three or more letters.
+            let mut acronym_is_the_string = false;
             if kind == MatchKind::Acronym {
                 let text = slice(input, group[0].start, group[0].end);
+                acronym_is_the_string = parts.len() == 1
+                    && span.end_token == parts[0].tokens.len()
+                    && text.chars().filter(|c| c.is_alphanumeric()).count() >= 3;
                 let exact: Vec<&Candidate> = group
                     .iter()
                     .copied()
@@ -976,14 +981,10 @@ impl<'r> AffiliationMatcher<'r> {
                     group = exact;
                     acronym_names_one = true;
                 }
-                // "UCLA", "EPAMIG": a string that is nothing but an acronym of three or more letters
-                // that one organisation alone in the registry has names that one. Beside other
-                // words, an acronym still needs its country and city.
-                if parts.len() == 1
-                    && span.end_token == parts[0].tokens.len()
-                    && group_all.len() == 1
-                    && text.chars().filter(|c| c.is_alphanumeric()).count() >= 3
-                {
+                // "UCLA", "EPAMIG": a string that is nothing but an acronym that one organisation
+                // alone in the registry has names that one. Beside other words, an acronym still
+                // needs its country and city.
+                if acronym_is_the_string && group_all.len() == 1 {
                     acronym_names_one = true;
                 }
             }
@@ -1021,19 +1022,11 @@ impl<'r> AffiliationMatcher<'r> {
             // reading. Beside other words it is too often a unit's or another body's ("Power
             // Station Impacts (PSI)"), and two letters are too few ("UW" is several universities).
             let mut acronym_dominant = false;
-            if kind == MatchKind::Acronym
+            if acronym_is_the_string
                 && code.is_none()
                 && !acronym_names_one
                 && !acronym_in_its_city
                 && group.len() > 1
-                && parts.len() == 1
-                && slice(input, group[0].start, group[0].end)
-                    .chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .count()
-                    >= 3
-                && span.first_token <= parts[span.first_part].core.0
-                && span.end_token >= parts[span.first_part].core.1
                 && let Some(best) = self.far_best_connected(&group)
             {
                 narrow(
