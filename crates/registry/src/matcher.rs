@@ -1103,8 +1103,29 @@ impl<'r> AffiliationMatcher<'r> {
                     });
                     continue;
                 }
+                // "Kiel Institut für Weltwirtschaft": the organisation's own city, and nothing else,
+                // before its name places it; it does not make a longer name.
+                let city_before = !before_country
+                    && span.first_token > part.core.0
+                    && span.first_token - part.core.0 <= 3
+                    && gap_before(input, part, span.first_token).trim().is_empty()
+                    && {
+                        let before = &part.tokens[part.core.0..span.first_token];
+                        let in_city = |c: &Candidate| self.only_its_city(c.org, before);
+                        let any = group.iter().any(|c| in_city(c));
+                        if any {
+                            narrow(
+                                &mut group,
+                                in_city,
+                                trace,
+                                "a namesake in the city written before the name was taken",
+                            );
+                        }
+                        any
+                    };
                 if code.is_none()
                     && !before_country
+                    && !city_before
                     && continues_to_the_left(input, part, span.first_token)
                     && !self.subject_before(part, span.first_token, &group, all_tokens, outside)
                 {
@@ -1119,6 +1140,7 @@ impl<'r> AffiliationMatcher<'r> {
                 // its city named apart from it ("Dynamik und Modellierung Universität Stuttgart
                 // Pfaffenwaldring 57 Stuttgart 70569 Germany").
                 if !before_country
+                    && !city_before
                     && proper_name_before(input, part, span.first_token)
                     && self.is_proper_name(part, span.first_token - 1)
                     && !(code.is_some()

@@ -2060,3 +2060,41 @@ fn an_acronym_alone_is_the_far_best_connected_of_those_that_have_it() {
     let not_taken = matcher.names_not_taken(&matcher.match_affiliation("QRC"), 5);
     assert!(not_taken.is_empty(), "acronyms are not offered as hints");
 }
+
+#[test]
+fn the_organisations_own_city_before_its_name_places_it() {
+    let orgs: &[Org] = &[
+        (
+            "0000qlm01",
+            "Zentrum für Qelmforschung",
+            &[],
+            "Kiel",
+            "DE",
+            "facility",
+            &[],
+        ),
+        (
+            "0000qlm02",
+            "Zentrum für Qelmforschung",
+            &[],
+            "Hamburg",
+            "DE",
+            "facility",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    let matcher = AffiliationMatcher::new(&r);
+    let kiel = matcher
+        .match_affiliation("Kiel Zentrum für Qelmforschung")
+        .matches;
+    assert_eq!(kiel.len(), 1, "{kiel:?}");
+    assert_eq!(kiel[0].ror, "https://ror.org/0000qlm01");
+    let hamburg = matcher
+        .match_affiliation("Abteilung Wirtschaft, Hamburg Zentrum für Qelmforschung")
+        .matches;
+    assert_eq!(hamburg.len(), 1, "{hamburg:?}");
+    assert_eq!(hamburg[0].ror, "https://ror.org/0000qlm02");
+    // Another city before the name makes a longer name.
+    assert!(matched(&r, "Bremen Zentrum für Qelmforschung").is_empty());
+}
