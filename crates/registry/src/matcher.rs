@@ -1105,24 +1105,26 @@ impl<'r> AffiliationMatcher<'r> {
                 }
                 // "Kiel Institut für Weltwirtschaft": the organisation's own city, and nothing else,
                 // before its name places it; it does not make a longer name.
-                let city_before = !before_country
+                let before: &[Token] = if !before_country
                     && span.first_token > part.core.0
                     && span.first_token - part.core.0 <= 3
                     && gap_before(input, part, span.first_token).trim().is_empty()
-                    && {
-                        let before = &part.tokens[part.core.0..span.first_token];
-                        let in_city = |c: &Candidate| self.only_its_city(c.org, before);
-                        let any = group.iter().any(|c| in_city(c));
-                        if any {
-                            narrow(
-                                &mut group,
-                                in_city,
-                                trace,
-                                "a namesake in the city written before the name was taken",
-                            );
-                        }
-                        any
-                    };
+                {
+                    &part.tokens[part.core.0..span.first_token]
+                } else {
+                    &[]
+                };
+                let in_city =
+                    |c: &Candidate| !before.is_empty() && self.only_its_city(c.org, before);
+                let city_before = group.iter().any(|c| in_city(c));
+                if city_before {
+                    narrow(
+                        &mut group,
+                        in_city,
+                        trace,
+                        "a namesake in the city written before the name was taken",
+                    );
+                }
                 if code.is_none()
                     && !before_country
                     && !city_before
