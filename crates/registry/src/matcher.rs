@@ -1629,10 +1629,20 @@ impl<'r> AffiliationMatcher<'r> {
                     && !self.has_proper_word(parts, &k.candidate.span)
             };
             let country_of = |k: &Accepted| self.registry.org(k.candidate.org).country_code.clone();
+            // A name left ambiguous still places the address among its holders' countries
+            // ("Cardiovascular Research Institute, University of California").
+            let ambiguous_countries = result.ambiguous.iter().flat_map(|a| {
+                a.candidates.iter().filter_map(|url| {
+                    let ror = url.trim_start_matches("https://ror.org/");
+                    let org = self.registry.index_of(ror)?;
+                    Some(self.registry.org(org).country_code.clone())
+                })
+            });
             let distinctive: Vec<Option<String>> = kept
                 .iter()
                 .filter(|k| self.has_proper_word(parts, &k.candidate.span))
                 .map(country_of)
+                .chain(ambiguous_countries)
                 .collect();
             if !distinctive.is_empty() {
                 let placed = |k: &Accepted| !common_only(k) || distinctive.contains(&country_of(k));

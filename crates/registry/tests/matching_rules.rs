@@ -514,6 +514,24 @@ const ORGS: &[Org] = &[
         &[],
     ),
     (
+        "0000zrv01",
+        "Zorvath University",
+        &[],
+        "Springfield",
+        "US",
+        "education",
+        &[],
+    ),
+    (
+        "0000zrv02",
+        "Zorvath University",
+        &[],
+        "Shelbyville",
+        "US",
+        "education",
+        &[],
+    ),
+    (
         "0000ihgen",
         "Institute of Human Nutrition",
         &[],
@@ -1491,6 +1509,10 @@ fn a_common_name_in_another_country_than_the_distinctive_names_is_a_namesakes() 
         "{:?}",
         result.also_named
     );
+    // A name the address leaves ambiguous places it too: both Zorvath Universities are American.
+    let result = matcher.match_affiliation("Institute of Human Nutrition, Zorvath University");
+    assert!(result.matches.is_empty(), "{:?}", result.matches);
+    assert_eq!(result.ambiguous.len(), 1, "{:?}", result.ambiguous);
     // Alone, the name is still the institute's.
     assert_eq!(
         matched(&r, "Institute of Human Nutrition"),
