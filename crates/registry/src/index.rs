@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 16;
+pub const FORMAT_VERSION: u32 = 17;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -208,11 +208,7 @@ impl Registry {
         let mut city_keys = Vec::with_capacity(orgs.len());
         for (i, org) in orgs.iter().enumerate() {
             // Each city under its ROR name and the other names addresses use ("München").
-            let city_names: Vec<&str> = org
-                .cities
-                .iter()
-                .flat_map(|c| std::iter::once(c.as_str()).chain(other_names(c).iter().copied()))
-                .collect();
+            let city_names = city_spellings(org);
             city_keys.push(
                 city_names
                     .iter()
@@ -544,7 +540,9 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             // A company's branch without its city is the company ("Microsoft Research Montréal",
             // "Information Technology (Shanghai) Co Ltd").
             let company = org.types.iter().any(|t| t.eq_ignore_ascii_case("company"));
-            for city in org.cities.iter().filter(|_| !company) {
+            // The city may be written in the name by another of its names ("Indian Institute of
+            // Science Bangalore", in Bengaluru).
+            for city in city_spellings(org).into_iter().filter(|_| !company) {
                 // Compared word by word, so "St. Louis" ends "Washington University in St. Louis"
                 // whose city ROR writes "St Louis".
                 let city_tokens = tokenize(city);
@@ -802,8 +800,18 @@ fn apostrophe_as_space(name: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Every way an address may write the organisation's cities: ROR's name and the others ("Milan",
+/// "Milano").
+fn city_spellings(org: &Organization) -> Vec<&str> {
+    org.cities
+        .iter()
+        .flat_map(|c| std::iter::once(c.as_str()).chain(other_names(c).iter().copied()))
+        .collect()
+}
+
 /// The name with the organisation's city, where it stands as whole words, written with each of the
-/// city's other names ("University of Florence" → "University of Firenze").
+/// city's other names: "University of Florence" → "University of Firenze", and "University of
+/// Milano-Bicocca" → "University of Milan-Bicocca".
 fn with_other_city_names(org: &Organization, name: &str) -> Vec<String> {
     let mut out = Vec::new();
     for city in &org.cities {
@@ -811,24 +819,27 @@ fn with_other_city_names(org: &Organization, name: &str) -> Vec<String> {
         if others.is_empty() {
             continue;
         }
-        let Some(at) = name.find(city.as_str()) else {
-            continue;
-        };
-        let end = at + city.len();
-        let whole = !name[..at]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-            && !name[end..]
+        let spellings = || std::iter::once(city.as_str()).chain(others.iter().copied());
+        for written in spellings() {
+            let Some(at) = name.find(written) else {
+                continue;
+            };
+            let end = at + written.len();
+            let whole = !name[..at]
                 .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-        if whole {
-            out.extend(
-                others
-                    .iter()
-                    .map(|other| format!("{}{other}{}", &name[..at], &name[end..])),
-            );
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && !name[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+            if whole {
+                out.extend(
+                    spellings()
+                        .filter(|&other| other != written)
+                        .map(|other| format!("{}{other}{}", &name[..at], &name[end..])),
+                );
+            }
         }
     }
     out

@@ -1786,6 +1786,46 @@ fn a_name_with_its_city_in_it_is_also_written_with_the_citys_other_names() {
 }
 
 #[test]
+fn a_name_with_another_name_of_its_city_in_it_is_also_written_with_rors() {
+    let orgs: &[Org] = &[
+        (
+            "0000mibi1",
+            "University of Milano-Qelmora",
+            &[],
+            "Milan",
+            "IT",
+            "education",
+            &[],
+        ),
+        (
+            "0000iisc1",
+            "Indian Institute of Qelmistry Bangalore",
+            &[],
+            "Bengaluru",
+            "IN",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    for written in [
+        "University of Milan-Qelmora",
+        "Department of Psychology, University of Milan Qelmora, Milan, Italy",
+    ] {
+        assert_eq!(
+            matched(&r, written),
+            ["University of Milano-Qelmora"],
+            "{written}"
+        );
+    }
+    // The city in the name is an older name of the one ROR gives, and the name is written without it.
+    assert_eq!(
+        matched(&r, "Department of Physics, Indian Institute of Qelmistry"),
+        ["Indian Institute of Qelmistry Bangalore"]
+    );
+}
+
+#[test]
 fn an_ordinal_before_a_name_makes_another_body() {
     let orgs: &[Org] = &[(
         "0000qgh01",
