@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 17;
+pub const FORMAT_VERSION: u32 = 18;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -588,6 +588,9 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             if let Some(rest) = without_own_acronym(org, trimmed, &words) {
                 variants.push((rest, NameForm::WithoutQualifier));
             }
+            if let Some(rest) = without_eponym(org, trimmed, &words) {
+                variants.push((rest, NameForm::WithoutQualifier));
+            }
             // German names are also written with "ue" for "ü" ("Wuerzburg").
             let transliterated: Vec<(String, NameForm)> = variants
                 .iter()
@@ -663,6 +666,53 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
     keys.sort();
     // One key per organisation, kind and form: the first name that makes it is the one shown.
     keys.dedup_by(|a, b| (&a.0, a.1, a.2, a.3) == (&b.0, b.1, b.2, b.3));
+    // "University of Kiel": a university's name without its eponym is not its own while another
+    // organisation's name holds the same words ("Christian-Albrechts-Universität zu Kiel", "Islamic
+    // Azad University, Tehran").
+    let mut held: FxHashMap<String, FxHashSet<u32>> = FxHashMap::default();
+    for key in keys.iter().filter(|k| k.3 == NameForm::Full) {
+        let words: Vec<&str> = key.0.split(' ').collect();
+        for (at, _) in words.iter().enumerate().filter(|(_, w)| **w == "univ") {
+            for end in at + 2..=(at + 4).min(words.len()) {
+                held.entry(words[at..end].join(" "))
+                    .or_default()
+                    .insert(key.1);
+            }
+        }
+    }
+    // Its partners' names do not count: those that hold the university's whole name
+    // ("Translationale Onkologie an der Universitätsmedizin der Johannes Gutenberg-Universität
+    // Mainz"), and those of organisations related to it in ROR ("Institut für Geschichtliche
+    // Landeskunde an der Universität Mainz").
+    let mut full_names: FxHashMap<u32, Vec<String>> = FxHashMap::default();
+    for key in keys.iter().filter(|k| k.3 == NameForm::Full) {
+        full_names
+            .entry(key.1)
+            .or_default()
+            .push(format!(" {} ", key.0));
+    }
+    let partner = |other: u32, org: u32| {
+        let (a, b) = (&orgs[other as usize], &orgs[org as usize]);
+        if a.relationships.iter().any(|r| r.ror == b.ror)
+            || b.relationships.iter().any(|r| r.ror == a.ror)
+        {
+            return true;
+        }
+        let empty = Vec::new();
+        let own = full_names.get(&org).unwrap_or(&empty);
+        full_names.get(&other).is_some_and(|names| {
+            names
+                .iter()
+                .any(|name| own.iter().any(|o| name.contains(o.as_str())))
+        })
+    };
+    keys.retain(|key| {
+        !(key.3 == NameForm::WithoutQualifier
+            && is_university_of_its_city(&orgs[key.1 as usize], &key.0)
+            && held
+                .get(&key.0)
+                .is_some_and(|owners| owners.iter().any(|&o| o != key.1 && !partner(o, key.1))))
+    });
     keys
 }
 
@@ -674,6 +724,8 @@ struct NameWords {
     place_words: FxHashSet<String>,
     /// Cities, as their normalised words joined by spaces.
     cities: FxHashSet<String>,
+    /// How many organisations there are.
+    total: u32,
 }
 
 impl NameWords {
@@ -701,7 +753,17 @@ impl NameWords {
             organisations,
             place_words,
             cities,
+            total: orgs.len() as u32,
         }
+    }
+
+    /// A word that few organisations' names have for the registry's size (at most one in 2,000,
+    /// and at least 15 allowed), and no place or country.
+    fn is_rare(&self, word: &str) -> bool {
+        let allowed = (self.total / 2000).max(15);
+        self.organisations.get(word).copied().unwrap_or(0) < allowed
+            && !self.place_words.contains(word)
+            && tandem_countries::country_code_for_name(word).is_none()
     }
 
     /// A word few organisations' names have (as the matcher counts a proper name) and no place.
@@ -723,6 +785,61 @@ impl NameWords {
                 .is_some()
     }
 }
+
+/// "Friedrich Schiller University Jena", "Philipps-Universität Marburg": a university named after a
+/// person is also written without the person ("Universität Jena", "University of Marburg", "Univ
+/// Marburg"). Only when what is left is the word "University" and the organisation's own city, and
+/// every word dropped is a name: few organisations have it, it is no place, and it does not say what
+/// kind of university ("Technical University of Munich" is not the "University of Munich").
+fn without_eponym<'n>(org: &Organization, name: &'n str, words: &NameWords) -> Option<&'n str> {
+    if !org.types.iter().any(|t| t == "education") {
+        return None;
+    }
+    let tokens = tokenize(name);
+    let body = tokens.iter().position(|t| t.text == "univ")?;
+    if body == 0 {
+        return None;
+    }
+    let rest = &tokens[body + 1..];
+    let own_city = city_spellings(org).into_iter().any(|city| {
+        let city = tokenize(city);
+        !city.is_empty()
+            && city.len() == rest.len()
+            && city.iter().zip(rest).all(|(a, b)| a.text == b.text)
+    });
+    let eponym = tokens[..body].iter().all(|t| {
+        let word = name[t.start..t.end].to_lowercase();
+        words.is_rare(&t.text)
+            && !GENERIC.contains(t.text.as_str())
+            && !KIND_OF_UNIVERSITY.contains(&word.as_str())
+            && !word.ends_with("al")
+            && !word.ends_with("ic")
+            && tandem_countries::country_code_for_adjective(&word).is_none()
+    });
+    (own_city && eponym).then(|| &name[tokens[body].start..])
+}
+
+/// True when `key` is "univ" and one of the organisation's cities, as [`without_eponym`] leaves it.
+fn is_university_of_its_city(org: &Organization, key: &str) -> bool {
+    key.strip_prefix("univ ").is_some_and(|rest| {
+        city_spellings(org).into_iter().any(|city| {
+            tokenize(city)
+                .iter()
+                .map(|t| t.text.as_str())
+                .eq(rest.split(' '))
+        })
+    })
+}
+
+/// Words before "University" that say what kind it is, not whom it is named after (besides those
+/// ending in "-al" or "-ic", such as "Technical" and "Catholic", which the check turns away anyway).
+#[rustfmt::skip]
+const KIND_OF_UNIVERSITY: &[&str] = &[
+    "free", "open", "christian", "technische", "state", "new", "old", "private", "public",
+    "metropolitan", "protestant", "adventist", "baptist", "methodist", "jewish", "hebrew",
+    "northern", "southern", "eastern", "western", "north", "south", "east", "west", "city",
+    "county", "capital", "peoples", "normal",
+];
 
 /// "ZHAW Zurich University of Applied Sciences", "SRON Netherlands Institute for Space Research": a
 /// name that opens with the organisation's own acronym, written without it. Only when what follows

@@ -2160,3 +2160,74 @@ fn the_organisations_own_city_before_its_name_places_it() {
     // Another city before the name makes a longer name.
     assert!(matched(&r, "Bremen Zentrum für Qelmforschung").is_empty());
 }
+
+#[test]
+fn a_university_named_after_a_person_is_also_written_without_the_person() {
+    let orgs: &[Org] = &[
+        (
+            "0000epo01",
+            "Qelmar Zorvinger University Blimburg",
+            &["Qelmar-Zorvinger-Universität Blimburg"],
+            "Blimburg",
+            "DE",
+            "education",
+            &[],
+        ),
+        (
+            "0000tvo01",
+            "Technical University Vorstadt",
+            &[],
+            "Vorstadt",
+            "DE",
+            "education",
+            &[],
+        ),
+        (
+            "0000fzm01",
+            "Farzam University Qazvintown",
+            &[],
+            "Qazvintown",
+            "IR",
+            "education",
+            &[],
+        ),
+        (
+            "0000azq01",
+            "Islamic Azad University, Qazvintown",
+            &[],
+            "Qazvintown",
+            "IR",
+            "education",
+            &[],
+        ),
+        (
+            "0000epl01",
+            "Laboratorium an der Universität Blimburg",
+            &[],
+            "Blimburg",
+            "DE",
+            "facility",
+            &[("related", "0000epo01")],
+        ),
+    ];
+    let r = registry_of(orgs);
+    for written in [
+        "University of Blimburg",
+        "Universität Blimburg",
+        "Univ Blimburg, Blimburg, Germany",
+    ] {
+        assert_eq!(
+            matched(&r, written),
+            ["Qelmar Zorvinger University Blimburg"],
+            "{written}"
+        );
+    }
+    // Words that say what kind of university it is are no eponym.
+    assert!(matched(&r, "University of Vorstadt").is_empty());
+    // Another organisation's name holds "University Qazvintown": the words name neither.
+    assert!(
+        matched(&r, "University of Qazvintown")
+            .iter()
+            .all(|name| name != "Farzam University Qazvintown")
+    );
+}
