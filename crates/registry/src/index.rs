@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 18;
+pub const FORMAT_VERSION: u32 = 19;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -591,6 +591,9 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             if let Some(rest) = without_eponym(org, trimmed, &words) {
                 variants.push((rest, NameForm::WithoutQualifier));
             }
+            if let Some(rest) = without_parent_name(org, trimmed, &words) {
+                variants.push((rest, NameForm::WithoutQualifier));
+            }
             // German names are also written with "ue" for "ü" ("Wuerzburg").
             let transliterated: Vec<(String, NameForm)> = variants
                 .iter()
@@ -817,6 +820,38 @@ fn without_eponym<'n>(org: &Organization, name: &'n str, words: &NameWords) -> O
             && tandem_countries::country_code_for_adjective(&word).is_none()
     });
     (own_city && eponym).then(|| &name[tokens[body].start..])
+}
+
+/// "The University of Texas MD Anderson Cancer Center" (a unit of The University of Texas System),
+/// "Gachon University Gil Medical Center": a name that opens with its parent's is also written
+/// without it, when what is left says what kind of body it is and names it by a word of its own
+/// ("Chungju Hospital" of "Konkuk University Chungju Hospital" names no one: its one word is a city).
+fn without_parent_name<'n>(
+    org: &Organization,
+    name: &'n str,
+    words: &NameWords,
+) -> Option<&'n str> {
+    let tokens = tokenize(name);
+    org.relationships
+        .iter()
+        .filter(|r| r.kind == RelationKind::Parent)
+        .filter_map(|r| r.label.as_deref())
+        .find_map(|label| {
+            let parent = tokenize(label.strip_suffix(" System").unwrap_or(label));
+            if parent.is_empty()
+                || parent.len() + 2 > tokens.len()
+                || !parent.iter().zip(&tokens).all(|(p, t)| p.text == t.text)
+            {
+                return None;
+            }
+            let rest = &tokens[parent.len()..];
+            let own_word = rest
+                .iter()
+                .any(|t| words.is_rare(&t.text) && !GENERIC.contains(t.text.as_str()));
+            let body = rest.iter().any(|t| BODY_WORDS.contains(&t.text.as_str()));
+            let text = &name[rest[0].start..];
+            (own_word && body && text.starts_with(char::is_uppercase)).then_some(text)
+        })
 }
 
 /// True when `key` is "univ" and one of the organisation's cities, as [`without_eponym`] leaves it.

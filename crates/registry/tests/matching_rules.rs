@@ -599,7 +599,8 @@ const ORGS: &[Org] = &[
 /// First-level subdivisions, for the organisations that need one.
 const REGIONS: &[(&str, &str)] = &[("0000actgv", "Australian Capital Territory")];
 
-fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> String {
+/// One ROR record; relationships are labelled with the names of the organisations in `named`.
+fn record(&(id, name, aliases, city, country, kind, relationships): &Org, named: &[Org]) -> String {
     let acronym = name
         .split_whitespace()
         .filter_map(|w| w.chars().next())
@@ -622,7 +623,7 @@ fn record(&(id, name, aliases, city, country, kind, relationships): &Org) -> Str
         .iter()
         .map(|(kind, ror)| {
             // ROR labels a relationship with the other organisation's name.
-            let label = ORGS.iter().find(|o| o.0 == *ror).map_or("x", |o| o.1);
+            let label = named.iter().find(|o| o.0 == *ror).map_or("x", |o| o.1);
             format!(r#"{{"type":"{kind}","id":"https://ror.org/{ror}","label":"{label}"}}"#)
         })
         .collect();
@@ -660,7 +661,11 @@ fn registry() -> Registry {
             (id, name, &[][..], "Elsewhere", "FR", "facility", &[][..])
         })
         .collect();
-    let lines: Vec<String> = ORGS.iter().chain(&subjects).map(record).collect();
+    let lines: Vec<String> = ORGS
+        .iter()
+        .chain(&subjects)
+        .map(|o| record(o, ORGS))
+        .collect();
     registry_from_lines(&lines)
 }
 
@@ -676,7 +681,7 @@ fn registry_from_lines(lines: &[String]) -> Registry {
 
 /// A registry of just these organisations.
 fn registry_of(orgs: &[Org]) -> Registry {
-    registry_from_lines(&orgs.iter().map(record).collect::<Vec<_>>())
+    registry_from_lines(&orgs.iter().map(|o| record(o, orgs)).collect::<Vec<_>>())
 }
 
 /// The display names of the main matches.
@@ -1367,7 +1372,7 @@ fn a_withdrawn_records_name_stands_for_its_successor_when_nothing_else_is_named(
     let lines: Vec<String> = orgs
         .iter()
         .map(|o| {
-            let line = record(o);
+            let line = record(o, ORGS);
             if o.1 == "Harvard Medical School" {
                 line.replace(r#""status":"active""#, r#""status":"withdrawn""#)
             } else {
@@ -1754,7 +1759,10 @@ fn common_words_before_of_and_a_city_are_another_bodys_name() {
             (id, name, &[][..], "Faro", "PT", "education", &[][..])
         })
         .collect();
-    let lines: Vec<String> = std::iter::once(&ispa).chain(&others).map(record).collect();
+    let lines: Vec<String> = std::iter::once(&ispa)
+        .chain(&others)
+        .map(|o| record(o, ORGS))
+        .collect();
     let r = registry_from_lines(&lines);
     assert!(matched(&r, "Instituto Universitário de Lisboa (ISCTE-IUL)").is_empty());
     assert!(matched(&r, "Instituto Universitário de Lisboa, Portugal").is_empty());
@@ -2230,4 +2238,47 @@ fn a_university_named_after_a_person_is_also_written_without_the_person() {
             .iter()
             .all(|name| name != "Farzam University Qazvintown")
     );
+}
+
+#[test]
+fn a_name_that_opens_with_its_parents_is_also_written_without_it() {
+    let orgs: &[Org] = &[
+        (
+            "0000qsu01",
+            "Qelm State University System",
+            &[],
+            "Austin",
+            "US",
+            "education",
+            &[("child", "0000qsu02"), ("child", "0000qsu03")],
+        ),
+        (
+            "0000qsu02",
+            "Qelm State University Vorbeck Cancer Center",
+            &[],
+            "Houston",
+            "US",
+            "healthcare",
+            &[("parent", "0000qsu01")],
+        ),
+        (
+            "0000qsu03",
+            "Qelm State University Dallas Hospital",
+            &[],
+            "Dallas",
+            "US",
+            "healthcare",
+            &[("parent", "0000qsu01")],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Radiation Oncology, Vorbeck Cancer Center, Houston, TX, United States"
+        ),
+        ["Qelm State University Vorbeck Cancer Center"]
+    );
+    // What is left must name the body by a word of its own, not only by its city.
+    assert!(matched(&r, "Dallas Hospital, Dallas, TX, United States").is_empty());
 }
