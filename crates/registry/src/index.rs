@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 19;
+pub const FORMAT_VERSION: u32 = 20;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -615,12 +615,16 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                         .map(move |r| (r, *form))
                 })
                 .collect();
+            let by_its_own_name = by_its_own_name(org, trimmed, &words)
+                .into_iter()
+                .map(|v| (v, NameForm::WithoutQualifier));
             let variants = variants
                 .into_iter()
                 .map(|(v, f)| (v.to_string(), f))
                 .chain(transliterated)
                 .chain(apart)
-                .chain(renamed);
+                .chain(renamed)
+                .chain(by_its_own_name);
             for (variant, form) in variants {
                 let variant = variant.as_str();
                 if is_short_name(variant) {
@@ -852,6 +856,51 @@ fn without_parent_name<'n>(
             let text = &name[rest[0].start..];
             (own_word && body && text.starts_with(char::is_uppercase)).then_some(text)
         })
+}
+
+/// "University of Naples Federico II", "University of Rome Tor Vergata": a university named "University
+/// of" its city and a name of its own is also written by that name alone, before or after the word
+/// "University" ("Federico II University", "Università Sapienza"), with the city elsewhere or not at
+/// all. Only when every word of its own is a name (few organisations have it, it is no place) or a
+/// number.
+fn by_its_own_name(org: &Organization, name: &str, words: &NameWords) -> Vec<String> {
+    let tokens = tokenize(name);
+    if !org.types.iter().any(|t| t == "education")
+        || tokens.first().is_none_or(|t| t.text != "univ")
+    {
+        return Vec::new();
+    }
+    let Some(city_len) = city_spellings(org).into_iter().find_map(|city| {
+        let city = tokenize(city);
+        (!city.is_empty()
+            && tokens.len() > city.len() + 1
+            && city.iter().zip(&tokens[1..]).all(|(c, t)| c.text == t.text))
+        .then_some(city.len())
+    }) else {
+        return Vec::new();
+    };
+    let own = &tokens[1 + city_len..];
+    let is_number =
+        |w: &str| w.bytes().all(|b| b.is_ascii_digit()) || matches!(w, "i" | "ii" | "iii");
+    let named = own
+        .iter()
+        .any(|t| t.text.len() >= 4 && words.is_rare(&t.text))
+        && own.iter().all(|t| {
+            is_number(&t.text) || (words.is_rare(&t.text) && !GENERIC.contains(t.text.as_str()))
+        });
+    // A translation's words are no name of its own ("Universidad de Detroit Misericordia" of the
+    // University of Detroit Mercy): the display name has them too.
+    let display = tokenize(&org.display_name);
+    let in_display = own.iter().all(|t| display.iter().any(|d| d.text == t.text));
+    if !named || !in_display {
+        return Vec::new();
+    }
+    let own_name = name[own[0].start..].trim_matches(|c: char| !c.is_alphanumeric());
+    let university = &name[tokens[0].start..tokens[0].end];
+    vec![
+        format!("{own_name} {university}"),
+        format!("{university} {own_name}"),
+    ]
 }
 
 /// True when `key` is "univ" and one of the organisation's cities, as [`without_eponym`] leaves it.

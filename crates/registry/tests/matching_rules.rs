@@ -2282,3 +2282,41 @@ fn a_name_that_opens_with_its_parents_is_also_written_without_it() {
     // What is left must name the body by a word of its own, not only by its city.
     assert!(matched(&r, "Dallas Hospital, Dallas, TX, United States").is_empty());
 }
+
+#[test]
+fn a_university_of_a_city_with_a_name_of_its_own_is_also_written_by_that_name() {
+    let orgs: &[Org] = &[
+        (
+            "0000qtb01",
+            "University of Qorvia Tor Belmonte",
+            &[],
+            "Qorvia",
+            "IT",
+            "education",
+            &[],
+        ),
+        (
+            "0000qtb02",
+            "University of Blimtown Mercy",
+            &["Universidad de Blimtown Misericordia"],
+            "Blimtown",
+            "US",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    for written in [
+        "Department of Physics, Tor Belmonte University, Qorvia, Italy",
+        "Università “Tor Belmonte”",
+        "University Tor Belmonte of Qorvia, Department of Physics",
+    ] {
+        assert_eq!(
+            matched(&r, written),
+            ["University of Qorvia Tor Belmonte"],
+            "{written}"
+        );
+    }
+    // A translation's words are not a name of its own.
+    assert!(matched(&r, "Misericordia University").is_empty());
+}
