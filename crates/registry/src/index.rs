@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 20;
+pub const FORMAT_VERSION: u32 = 21;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -561,6 +561,24 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 // "Adam Mickiewicz University in Poznań" is "Adam Mickiewicz University".
                 for preposition in [" in", " at"] {
                     without = without.strip_suffix(preposition).unwrap_or(without);
+                }
+                // "Aristotle University of Thessaloniki" is "Aristotle University": a body named by
+                // a word of its own, then "of" and its city. Not for a body that is no more: its
+                // successor often has the short name ("Lusófona University of Porto").
+                if let Some((head, last)) = without.rsplit_once(' ')
+                    && last == "of"
+                    && org.status == Status::Active
+                {
+                    let head_tokens = tokenize(head);
+                    let body_last = head_tokens
+                        .last()
+                        .is_some_and(|t| BODY_WORDS.contains(&t.text.as_str()));
+                    let own_word = head_tokens
+                        .iter()
+                        .any(|t| words.is_rare(&t.text) && !GENERIC.contains(t.text.as_str()));
+                    if head_tokens.len() >= 2 && body_last && own_word {
+                        variants.push((head.trim_end(), NameForm::WithoutQualifier));
+                    }
                 }
                 // Not "People's Hospital of" from "People's Hospital of Rizhao".
                 let ends_open = without.split_whitespace().last().is_none_or(is_stop_word);

@@ -2320,3 +2320,45 @@ fn a_university_of_a_city_with_a_name_of_its_own_is_also_written_by_that_name() 
     // A translation's words are not a name of its own.
     assert!(matched(&r, "Misericordia University").is_empty());
 }
+
+#[test]
+fn a_name_of_its_own_then_of_and_the_city_is_also_written_without_them() {
+    let orgs: &[Org] = &[
+        (
+            "0000qmt01",
+            "Qelmotle University of Blimburg",
+            &[],
+            "Blimburg",
+            "DE",
+            "education",
+            &[],
+        ),
+        (
+            "0000qmt02",
+            "Zarvotle University of Vorstadt",
+            &[],
+            "Vorstadt",
+            "DE",
+            "education",
+            &[],
+        ),
+    ];
+    let lines: Vec<String> = orgs
+        .iter()
+        .map(|o| {
+            let line = record(o, orgs);
+            if o.0 == "0000qmt02" {
+                line.replace(r#""status":"active""#, r#""status":"inactive""#)
+            } else {
+                line
+            }
+        })
+        .collect();
+    let r = registry_from_lines(&lines);
+    assert_eq!(
+        matched(&r, "Department of Physics, Qelmotle University, Germany"),
+        ["Qelmotle University of Blimburg"]
+    );
+    // A body that is no more keeps its whole name only.
+    assert!(matched(&r, "Zarvotle University, Germany").is_empty());
+}
