@@ -85,7 +85,7 @@ fn json_line(result: &MatchResult, not_taken: &[NameNotTaken]) -> String {
             .map(|ror| format!(",\"withdrawn_record\":{}", Value::from(ror)))
             .unwrap_or_default();
         format!(
-            "{{\"ror\":{},\"confidence\":{},\"substring\":{},\"name\":{},\"country_code\":{},\"status\":\"{}\",\"kind\":\"{}\",\"name_kind\":\"{}\",\"matched_name\":{}{withdrawn}}}",
+            "{{\"ror\":{},\"confidence\":{},\"substring\":{},\"name\":{},\"country_code\":{},\"status\":\"{}\",\"kind\":\"{}\",\"name_kind\":\"{}\",\"matched_name\":{},\"shortened\":{}{withdrawn}}}",
             Value::from(m.ror.as_str()),
             Value::from(m.confidence),
             Value::from(m.substring.as_str()),
@@ -95,6 +95,7 @@ fn json_line(result: &MatchResult, not_taken: &[NameNotTaken]) -> String {
             m.kind.as_str(),
             m.name_kind.as_str(),
             Value::from(m.matched_name.as_str()),
+            m.shortened,
         )
     };
     let list = |matches: &[OrganizationMatch]| {
@@ -221,12 +222,21 @@ fn print_match(label: &str, registry: &Registry, m: &OrganizationMatch) {
         m.status.as_str()
     );
     println!("          confidence {:.2}", m.confidence);
-    println!(
-        "          matched    {:?} = {} {:?}",
-        m.substring,
-        m.name_kind.as_str(),
-        m.matched_name
-    );
+    if m.shortened {
+        println!(
+            "          matched    {:?}, a shortened form of {} {:?}",
+            m.substring,
+            m.name_kind.as_str(),
+            m.matched_name
+        );
+    } else {
+        println!(
+            "          matched    {:?} = {} {:?}",
+            m.substring,
+            m.name_kind.as_str(),
+            m.matched_name
+        );
+    }
     println!("          why        {}", m.kind.describe());
     if let Some(record) = &m.withdrawn_record {
         println!(

@@ -40,7 +40,7 @@ fn v2(
     )
 }
 
-/// Five organisations, one line that is not JSON (line 4), an inactive and a withdrawn record.
+/// Seven organisations, one line that is not JSON (line 4), an inactive and a withdrawn record.
 fn fixture(dir: &Path) -> PathBuf {
     let lines = [
         v2(
@@ -103,6 +103,15 @@ fn fixture(dir: &Path) -> PathBuf {
             r#""education""#,
             "active",
         ),
+        v2(
+            "024z2rq82",
+            "Heinrich Heine University Düsseldorf",
+            "",
+            "Düsseldorf",
+            "DE",
+            r#""education""#,
+            "active",
+        ),
     ];
     let path = dir.join("ror.jsonl");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
@@ -146,7 +155,7 @@ fn import_counts_organisations_and_reports_the_bad_line() {
     let text = stdout(&out);
     assert_eq!(
         field(&text, "organisations").as_deref(),
-        Some("6"),
+        Some("7"),
         "{text}"
     );
     assert_eq!(field(&text, "inactive").as_deref(), Some("1"), "{text}");
@@ -335,6 +344,32 @@ fn match_explains_one_string() {
         v["matches"][0]["matched_name"],
         "Withdrawn Institute of Nothing"
     );
+    assert_eq!(v["matches"][0]["shortened"], false);
+
+    // A name written without its city is a shortened form of the name it matched, and says so.
+    let out = tandem(&[
+        "match",
+        "Department of Physics, Heinrich Heine University, Germany",
+        "--registry",
+        r,
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "matched    \"Heinrich Heine University\", a shortened form of ror_display \"Heinrich Heine University Düsseldorf\""
+        ),
+        "{text}"
+    );
+    let out = tandem(&[
+        "match",
+        "Department of Physics, Heinrich Heine University, Germany",
+        "--registry",
+        r,
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["matches"][0]["ror"], "https://ror.org/024z2rq82");
+    assert_eq!(v["matches"][0]["shortened"], true);
 }
 
 #[test]

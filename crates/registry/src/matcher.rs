@@ -92,6 +92,10 @@ pub struct OrganizationMatch {
     /// The name it matched, as ROR writes it.
     pub matched_name: String,
     pub name_kind: NameKind,
+    /// True when the string has a shortened form of that name: without its city ("Heinrich Heine
+    /// University"), its country in brackets, its parent's name ("MD Anderson Cancer Center"), the
+    /// person it is named after ("University of Jena") or a leading acronym.
+    pub shortened: bool,
     /// When the name matched is a withdrawn record's (`https://ror.org/...`) whose successor, as ROR
     /// says, is this organisation: "Harvard Medical School" for Harvard University.
     pub withdrawn_record: Option<String>,
@@ -1764,6 +1768,10 @@ impl<'r> AffiliationMatcher<'r> {
                 kind: c.kind,
                 matched_name,
                 name_kind: c.name_kind,
+                shortened: matches!(
+                    c.form,
+                    NameForm::WithoutQualifier | NameForm::WithoutCountry(_)
+                ),
                 withdrawn_record,
                 country_agrees: a.country_agrees,
                 city_agrees: a.city_agrees,
