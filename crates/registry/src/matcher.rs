@@ -986,9 +986,20 @@ impl<'r> AffiliationMatcher<'r> {
                     acronym_names_one = true;
                 }
                 // "UCLA", "EPAMIG": a string that is nothing but an acronym that one organisation
-                // alone in the registry has names that one. Beside other words, an acronym still
-                // needs its country and city.
+                // alone in the registry has names that one. Beside other words, an acronym of four
+                // letters or fewer still needs its country and city.
                 if acronym_is_the_string && group_all.len() == 1 {
+                    acronym_names_one = true;
+                }
+                // "Department of Electrical Engineering, KAIST": so does a part that is nothing but
+                // an acronym of five letters or more that one organisation alone has. Shorter ones
+                // ("HHMI", "AP-HP", "CNIC") are too often another body's too.
+                let whole_part =
+                    span.first_token == 0 && span.end_token == parts[span.first_part].tokens.len();
+                if whole_part
+                    && group_all.len() == 1
+                    && text.chars().filter(|c| c.is_alphanumeric()).count() >= 5
+                {
                     acronym_names_one = true;
                 }
             }

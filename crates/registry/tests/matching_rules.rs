@@ -2362,3 +2362,38 @@ fn a_name_of_its_own_then_of_and_the_city_is_also_written_without_them() {
     // A body that is no more keeps its whole name only.
     assert!(matched(&r, "Zarvotle University, Germany").is_empty());
 }
+
+#[test]
+fn a_part_that_is_an_acronym_of_five_letters_one_organisation_has_names_it() {
+    let orgs: &[Org] = &[
+        (
+            "0000qai01",
+            "Qorvath Advanced Institute of Science and Technology",
+            &[],
+            "Daejeon",
+            "KR",
+            "education",
+            &[],
+        ),
+        (
+            "0000zor01",
+            "Zelm Orbital Research Kollegium",
+            &[],
+            "Bern",
+            "CH",
+            "facility",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Department of Electrical Engineering, QAIST"),
+        ["Qorvath Advanced Institute of Science and Technology"]
+    );
+    // Four letters are too few without the country or the city.
+    assert!(matched(&r, "Department of Physics, ZORK").is_empty());
+    assert_eq!(
+        matched(&r, "Department of Physics, ZORK, Bern, Switzerland"),
+        ["Zelm Orbital Research Kollegium"]
+    );
+}
