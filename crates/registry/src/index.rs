@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 21;
+pub const FORMAT_VERSION: u32 = 22;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -657,14 +657,12 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 }
                 // Generic words only: "University Hospital" names no one, but four or more together
                 // do ("Agency for Science, Technology and Research"), and so do three when they are
-                // the organisation's own name as ROR writes it ("Central South University"), not a
-                // name cut short of its city ("University Medical Center" of "... Utrecht").
+                // one of the organisation's names as ROR writes it ("Central South University"; an
+                // alias or a label such as "Royal Institute of Technology" only where the address
+                // names its city, as the matcher checks), not a name cut short of its city
+                // ("University Medical Center" of "... Utrecht").
                 let generic = tokens.iter().all(|t| GENERIC.contains(t.text.as_str()));
-                if generic
-                    && (tokens.len() < 3
-                        || (tokens.len() == 3
-                            && (form != NameForm::Full || kind == NameKind::Alias)))
-                {
+                if generic && (tokens.len() < 3 || (tokens.len() == 3 && form != NameForm::Full)) {
                     continue;
                 }
                 let key = tokens

@@ -354,6 +354,7 @@ struct Address<'a> {
 #[derive(Clone, Copy)]
 enum Misfit {
     WithoutQualifier,
+    CommonWordsAway,
     ThePlace,
     TheRegion,
     WithoutItsCountry,
@@ -365,6 +366,9 @@ impl Misfit {
         match self {
             Misfit::WithoutQualifier => {
                 "it is its name without the place that completes it, inside a longer part".into()
+            }
+            Misfit::CommonWordsAway => {
+                "it is three common words here, and the address does not name its city".into()
             }
             Misfit::ThePlace => "the name is only its city or region: read as the place".into(),
             Misfit::TheRegion => {
@@ -909,6 +913,18 @@ impl<'r> AffiliationMatcher<'r> {
                         && school_follows(&parts[span.first_part], span.end_token))
                 {
                     return Some(Misfit::WithoutQualifier);
+                }
+                // "Royal Institute of Technology" (KTH's alias), "Graduate School of Engineering"
+                // (a French school's English label): three common words that are not the
+                // organisation's own display name name it only where the address names its city.
+                if c.name_kind != NameKind::Display
+                    && {
+                        let words = span_words(parts, &c.span);
+                        words.len() == 3 && words.iter().all(|w| GENERIC.contains(w))
+                    }
+                    && !self.city_in_outside(c.org, all_tokens, global_range(parts, &span))
+                {
+                    return Some(Misfit::CommonWordsAway);
                 }
                 // "Canberra, Australian Capital Territory, Australia": a name that is only the
                 // organisation's own city or region (an alias of the ACT Government) is, in an

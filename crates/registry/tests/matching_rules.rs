@@ -2397,3 +2397,31 @@ fn a_part_that_is_an_acronym_of_five_letters_one_organisation_has_names_it() {
         ["Zelm Orbital Research Kollegium"]
     );
 }
+
+#[test]
+fn an_alias_of_three_common_words_names_its_organisation_where_the_address_names_its_city() {
+    let orgs: &[Org] = &[(
+        "0000kqh01",
+        "Kungliga Qelmska Högskolan",
+        &["Royal Institute of Technology"],
+        "Stockholm",
+        "SE",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Physics, Royal Institute of Technology, Stockholm, Sweden"
+        ),
+        ["Kungliga Qelmska Högskolan"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Department of Physics, Royal Institute of Technology, Sweden"
+        )
+        .is_empty()
+    );
+}
