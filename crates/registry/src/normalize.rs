@@ -24,7 +24,6 @@ static CANONICAL: &[(&str, &[&str])] = &[
         "univ",
         &[
             "university",
-            "universities",
             "universite",
             "universidad",
             "universidade",

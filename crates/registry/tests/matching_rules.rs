@@ -2425,3 +2425,35 @@ fn an_alias_of_three_common_words_names_its_organisation_where_the_address_names
         .is_empty()
     );
 }
+
+#[test]
+fn universities_in_the_plural_are_no_university() {
+    let orgs: &[Org] = &[
+        (
+            "0000qlu01",
+            "Qelmtown University",
+            &[],
+            "Qelmtown",
+            "CN",
+            "education",
+            &[],
+        ),
+        (
+            "0000qlu02",
+            "Qelmtown Normal University",
+            &[],
+            "Qelmtown",
+            "CN",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Mathematics, Qelmtown Normal University and Key Laboratory of Qelmtown Universities, Qelmtown 200234, China"
+        ),
+        ["Qelmtown Normal University"]
+    );
+}
