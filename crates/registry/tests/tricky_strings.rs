@@ -225,6 +225,30 @@ const ORGS: &[Org] = &[
         "IE",
         "government",
     ),
+    (
+        "05qpz1x62",
+        "Friedrich Schiller University Jena",
+        &[],
+        "Jena",
+        "DE",
+        "education",
+    ),
+    (
+        "026vcq606",
+        "KTH Royal Institute of Technology",
+        &["Royal Institute of Technology"],
+        "Stockholm",
+        "SE",
+        "education",
+    ),
+    (
+        "05290cv24",
+        "University of Naples Federico II",
+        &[],
+        "Naples",
+        "IT",
+        "education",
+    ),
 ];
 
 fn record(
@@ -429,6 +453,24 @@ const TRICKY: &[(&str, &[&str], &[&str])] = &[
         "Israel Institute for Biological Research, Ness Ziona, USA",
         &["US"],
         &[],
+    ),
+    // A university named after a person, written without the person.
+    (
+        "Univ Jena, Inst Phys Chem, D-07743 Jena, Germany",
+        &["DE"],
+        &["Friedrich Schiller University Jena"],
+    ),
+    // An alias of three common words, with its city named.
+    (
+        "Royal Inst Technol, Dept Phys, S-10691 Stockholm, Sweden",
+        &["SE"],
+        &["KTH Royal Institute of Technology"],
+    ),
+    // A university of its city with a name of its own, written by that name.
+    (
+        "Division of Cardiology, Federico II University, Naples, Italy",
+        &["IT"],
+        &["University of Naples Federico II"],
     ),
 ];
 
