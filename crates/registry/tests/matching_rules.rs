@@ -1834,6 +1834,32 @@ fn a_name_with_another_name_of_its_city_in_it_is_also_written_with_rors() {
 }
 
 #[test]
+fn a_city_named_with_its_river_is_written_without_it_too() {
+    // GeoNames places the university in "Freiburg im Breisgau"; addresses write "Freiburg".
+    let orgs: &[Org] = &[(
+        "0000qfr01",
+        "Qelmora-Universität Freiburg",
+        &[],
+        "Freiburg im Breisgau",
+        "DE",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    for written in [
+        "Qelmora-Universitat, Bertoldstr. 17, 79098 Freiburg",
+        "Qelmora-Universität",
+        "Institut für Physik, Qelmora-Universität Freiburg, Germany",
+    ] {
+        assert_eq!(
+            matched(&r, written),
+            ["Qelmora-Universität Freiburg"],
+            "{written}"
+        );
+    }
+}
+
+#[test]
 fn an_ordinal_before_a_name_makes_another_body() {
     let orgs: &[Org] = &[(
         "0000qgh01",
