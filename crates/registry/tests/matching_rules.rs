@@ -1,7 +1,7 @@
 //! One small hand-written case (or two) for each matching rule, against a registry written here. Each
 //! case fails without its rule.
 
-use tandem_registry::{AffiliationMatcher, Registry, import_file};
+use tandem_registry::{AffiliationMatcher, OrganizationMatch, Registry, import_file};
 
 /// `(ror id, display name, aliases, city, country, type, relationships as (type, ror id))`.
 type Org = (
@@ -686,22 +686,19 @@ fn registry_of(orgs: &[Org]) -> Registry {
 
 /// The display names of the main matches.
 fn matched(registry: &Registry, s: &str) -> Vec<String> {
-    AffiliationMatcher::new(registry)
-        .match_affiliation(s)
-        .matches
-        .into_iter()
-        .map(|m| m.name)
-        .collect()
+    main_matches(registry, s).map(|m| m.name).collect()
 }
 
 /// The ROR ids of the main matches, for namesakes that display names do not tell apart.
 fn matched_rors(registry: &Registry, s: &str) -> Vec<String> {
+    main_matches(registry, s).map(|m| m.ror).collect()
+}
+
+fn main_matches(registry: &Registry, s: &str) -> impl Iterator<Item = OrganizationMatch> {
     AffiliationMatcher::new(registry)
         .match_affiliation(s)
         .matches
         .into_iter()
-        .map(|m| m.ror)
-        .collect()
 }
 
 #[test]
