@@ -193,6 +193,10 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "tecnol",
         ],
     ),
+    // Malay and Indonesian "Teknologi", which WoS writes "Teknol" ("Univ Teknol Malaysia", "Inst
+    // Teknol Bandung"). Kept apart from "technol": a name such as "Institut Teknologi Del" would
+    // otherwise be generic words only ("Del" is dropped as an article).
+    ("teknologi", &["teknologi", "teknol"]),
     // Spanish and Portuguese "Técnica" is not "Tecnológica": the Universidad Técnica Nacional (Costa
     // Rica) and the Universidad Tecnológica Nacional (Argentina) are two.
     (

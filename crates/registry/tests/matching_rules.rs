@@ -1867,6 +1867,47 @@ fn a_city_named_with_its_river_is_written_without_it_too() {
 }
 
 #[test]
+fn teknologi_is_written_teknol_as_the_web_of_science_abbreviates_it() {
+    let orgs: &[Org] = &[
+        (
+            "0000utq01",
+            "Universiti Teknologi Qelmora",
+            &[],
+            "Johor Bahru",
+            "MY",
+            "education",
+            &[],
+        ),
+        (
+            "0000itd01",
+            "Institut Teknologi Del",
+            &[],
+            "Toba",
+            "ID",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Univ Teknol Qelmora, Fac Comp, Johor Baharu 80000, Johor, Malaysia."
+        ),
+        ["Universiti Teknologi Qelmora"]
+    );
+    // "Del" goes as an article, so "Teknologi" is what names this institute: it is not read as the
+    // generic "Technology".
+    assert_eq!(
+        matched(
+            &r,
+            "Faculty of Informatics, Institut Teknologi Del, Toba, Indonesia"
+        ),
+        ["Institut Teknologi Del"]
+    );
+}
+
+#[test]
 fn an_ordinal_before_a_name_makes_another_body() {
     let orgs: &[Org] = &[(
         "0000qgh01",
