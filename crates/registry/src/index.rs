@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 25;
+pub const FORMAT_VERSION: u32 = 26;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -612,6 +612,13 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             if let Some(rest) = without_parent_name(org, trimmed, &words) {
                 variants.push((rest, NameForm::WithoutQualifier));
             }
+            // "Technische Hochschule" is "TH" in the Web of Science ("Rhein Westfal TH Aachen").
+            let abbreviated: Vec<(String, NameForm)> = variants
+                .iter()
+                .filter(|(v, _)| v.contains("Technische Hochschule"))
+                .map(|(v, form)| (v.replace("Technische Hochschule", "TH"), *form))
+                .collect();
+            variants.extend(abbreviated.iter().map(|(v, form)| (v.as_str(), *form)));
             // German names are also written with "ue" for "ü" ("Wuerzburg").
             let transliterated: Vec<(String, NameForm)> = variants
                 .iter()

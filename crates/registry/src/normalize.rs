@@ -193,6 +193,19 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "tecnol",
         ],
     ),
+    // The Web of Science's German abbreviations: "Rhein Westfal TH Aachen", "Rhein Friedrich Wilhelms
+    // Univ Bonn", "Westfal Wilhelms Univ Munster".
+    ("rhein", &["rheinisch", "rheinische", "rhein"]),
+    (
+        "westfal",
+        &[
+            "westfalisch",
+            "westfalische",
+            "westfaelisch",
+            "westfaelische",
+            "westfal",
+        ],
+    ),
     // Malay and Indonesian "Teknologi", which WoS writes "Teknol" ("Univ Teknol Malaysia", "Inst
     // Teknol Bandung"). Kept apart from "technol": a name such as "Institut Teknologi Del" would
     // otherwise be generic words only ("Del" is dropped as an article).

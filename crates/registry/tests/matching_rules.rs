@@ -1867,6 +1867,48 @@ fn a_city_named_with_its_river_is_written_without_it_too() {
 }
 
 #[test]
+fn german_names_are_also_read_as_the_web_of_science_abbreviates_them() {
+    let orgs: &[Org] = &[
+        (
+            "0000rwq01",
+            "Rheinisch-Westfälische Technische Hochschule Qelmen",
+            &[],
+            "Qelmen",
+            "DE",
+            "education",
+            &[],
+        ),
+        (
+            "0000wwq01",
+            "Westfälische Zorn-Universität Orlstadt",
+            &[],
+            "Orlstadt",
+            "DE",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Rhein Westfal TH Qelmen, Sch Business & Econ, D-52056 Qelmen, Germany."
+        ),
+        ["Rheinisch-Westfälische Technische Hochschule Qelmen"]
+    );
+    for written in [
+        "Westfal Zorn Univ Orlstadt, Inst Phys Chem, Orlstadt, Germany.",
+        "Westfaelische Zorn-Universitaet Orlstadt",
+    ] {
+        assert_eq!(
+            matched(&r, written),
+            ["Westfälische Zorn-Universität Orlstadt"],
+            "{written}"
+        );
+    }
+}
+
+#[test]
 fn teknologi_is_written_teknol_as_the_web_of_science_abbreviates_it() {
     let orgs: &[Org] = &[
         (
