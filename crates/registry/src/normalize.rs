@@ -206,6 +206,18 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "westfal",
         ],
     ),
+    // WoS: "Melitopol State Pedag Univ".
+    (
+        "pedag",
+        &[
+            "pedagogical",
+            "pedagogic",
+            "pedagogica",
+            "pedagogico",
+            "pedagogique",
+            "pedag",
+        ],
+    ),
     // Malay and Indonesian "Teknologi", which WoS writes "Teknol" ("Univ Teknol Malaysia", "Inst
     // Teknol Bandung"). Kept apart from "technol": a name such as "Institut Teknologi Del" would
     // otherwise be generic words only ("Del" is dropped as an article).

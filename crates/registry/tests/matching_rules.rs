@@ -1909,6 +1909,27 @@ fn german_names_are_also_read_as_the_web_of_science_abbreviates_them() {
 }
 
 #[test]
+fn pedagogical_is_written_pedag_as_the_web_of_science_abbreviates_it() {
+    let orgs: &[Org] = &[(
+        "0000pqu01",
+        "Qelmora State Pedagogical University",
+        &[],
+        "Qelmora",
+        "UA",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Qelmora State Pedag Univ, Fac Philol, Qelmora, Ukraine."
+        ),
+        ["Qelmora State Pedagogical University"]
+    );
+}
+
+#[test]
 fn teknologi_is_written_teknol_as_the_web_of_science_abbreviates_it() {
     let orgs: &[Org] = &[
         (
