@@ -1909,6 +1909,82 @@ fn german_names_are_also_read_as_the_web_of_science_abbreviates_them() {
 }
 
 #[test]
+fn more_web_of_science_abbreviations_are_read() {
+    let orgs: &[Org] = &[
+        (
+            "0000hqe01",
+            "Hôpital Européen Qelmora",
+            &[],
+            "Paris",
+            "FR",
+            "healthcare",
+            &[],
+        ),
+        (
+            "0000mhq01",
+            "Medizinische Hochschule Qelmstadt",
+            &[],
+            "Qelmstadt",
+            "DE",
+            "education",
+            &[],
+        ),
+        (
+            "0000mmq01",
+            "Qelmoran Military Medical Academy",
+            &[],
+            "Sofia",
+            "BG",
+            "education",
+            &[],
+        ),
+        (
+            "0000isq01",
+            "Qelmoran Statistical Institute",
+            &[],
+            "Kolkata",
+            "IN",
+            "education",
+            &[],
+        ),
+        (
+            "0000paq01",
+            "Qelmoran Institute of Public Administration",
+            &[],
+            "Riyadh",
+            "SA",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    for (written, expected) in [
+        (
+            "Hop Europeen Qelmora, Paris, France.",
+            "Hôpital Européen Qelmora",
+        ),
+        (
+            "Med Hsch Qelmstadt, D-30625 Qelmstadt, Germany.",
+            "Medizinische Hochschule Qelmstadt",
+        ),
+        (
+            "Qelmoran Mil Med Acad, Sofia, Bulgaria.",
+            "Qelmoran Military Medical Academy",
+        ),
+        (
+            "Qelmoran Stat Inst, Kolkata 700108, India.",
+            "Qelmoran Statistical Institute",
+        ),
+        (
+            "Qelmoran Inst Publ Adm, Riyadh 11141, Saudi Arabia.",
+            "Qelmoran Institute of Public Administration",
+        ),
+    ] {
+        assert_eq!(matched(&r, written), [expected], "{written}");
+    }
+}
+
+#[test]
 fn pedagogical_is_written_pedag_as_the_web_of_science_abbreviates_it() {
     let orgs: &[Org] = &[(
         "0000pqu01",
