@@ -309,6 +309,22 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("anal", &["analytical", "analysis", "anal"]),
     ("hsch", &["hochschule", "hsch"]),
     ("fachhsch", &["fachhochschule", "fachhsch"]),
+    // And "China Univ Polit Sci & Law", "Shandong Univ Tradit Chinese Med", "China Univ Petr",
+    // "Pontificia Univ Catol Peru", "Beijing Language & Culture Univ" as "Lang".
+    (
+        "polit",
+        &["political", "politics", "politica", "politico", "polit"],
+    ),
+    ("tradit", &["traditional", "tradit"]),
+    ("petr", &["petroleum", "petr"]),
+    ("catol", &["catolica", "catolico", "catol"]),
+    ("lang", &["language", "languages", "lang"]),
+    ("lit", &["literature", "lit"]),
+    ("mfg", &["manufacturing", "mfg"]),
+    ("protect", &["protection", "protect"]),
+    ("commiss", &["commission", "commiss"]),
+    ("lib", &["library", "libraries", "lib"]),
+    ("metall", &["metallurgy", "metallurgical", "metall"]),
     // WoS: "Melitopol State Pedag Univ".
     (
         "pedag",

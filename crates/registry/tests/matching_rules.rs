@@ -1956,6 +1956,33 @@ fn more_web_of_science_abbreviations_are_read() {
             "education",
             &[],
         ),
+        (
+            "0000qcu01",
+            "Qelmora University",
+            &[],
+            "Jinan",
+            "CN",
+            "education",
+            &[],
+        ),
+        (
+            "0000qcu02",
+            "Qelmora University of Traditional Chinese Medicine",
+            &[],
+            "Jinan",
+            "CN",
+            "education",
+            &[],
+        ),
+        (
+            "0000qcu03",
+            "Qelmora University of Petroleum",
+            &[],
+            "Beijing",
+            "CN",
+            "education",
+            &[],
+        ),
     ];
     let r = registry_of(orgs);
     for (written, expected) in [
@@ -1978,6 +2005,15 @@ fn more_web_of_science_abbreviations_are_read() {
         (
             "Qelmoran Inst Publ Adm, Riyadh 11141, Saudi Arabia.",
             "Qelmoran Institute of Public Administration",
+        ),
+        // Not the university whose name the abbreviated one opens with.
+        (
+            "Qelmora Univ Tradit Chinese Med, Jinan 250014, Peoples R China.",
+            "Qelmora University of Traditional Chinese Medicine",
+        ),
+        (
+            "Qelmora Univ Petr, Sch Foreign Languages, Beijing, Peoples R China.",
+            "Qelmora University of Petroleum",
         ),
     ] {
         assert_eq!(matched(&r, written), [expected], "{written}");
