@@ -325,6 +325,9 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("commiss", &["commission", "commiss"]),
     ("lib", &["library", "libraries", "lib"]),
     ("metall", &["metallurgy", "metallurgical", "metall"]),
+    // "Duke Univ Hlth Syst", "Alberta Hlth Serv": health systems and services.
+    ("syst", &["system", "systems", "syst"]),
+    ("serv", &["service", "services", "serv"]),
     // WoS: "Melitopol State Pedag Univ".
     (
         "pedag",
@@ -639,10 +642,10 @@ pub(crate) const BODY_WORDS: &[&str] = &[
 pub(crate) static GENERIC_WORDS: &[&str] = &[
     "univ", "inst", "dept", "ctr", "hosp", "coll", "sch", "med", "natl", "lab", "res", "sci",
     "technol", "engn", "acad", "fac", "int", "assoc", "soc", "fdn", "hlth", "clin", "gen", "grad",
-    "appl", "minist", "govt", "group", "unit", "division", "program", "office", "service",
-    "services", "council", "board", "company", "studies", "study", "state", "city", "publ",
-    "regional", "district", "county", "cent", "s", "n", "e", "w", "new", "royal", "federal", "fed",
-    "network", "system", "trust", "agcy", "section", "clinical", "chair", "dev",
+    "appl", "minist", "govt", "group", "unit", "division", "program", "office", "serv", "council",
+    "board", "company", "studies", "study", "state", "city", "publ", "regional", "district",
+    "county", "cent", "s", "n", "e", "w", "new", "royal", "federal", "fed", "network", "syst",
+    "trust", "agcy", "section", "clinical", "chair", "dev",
 ];
 
 pub(crate) static GENERIC: LazyLock<FxHashSet<&'static str>> =

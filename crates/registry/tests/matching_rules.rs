@@ -1983,6 +1983,24 @@ fn more_web_of_science_abbreviations_are_read() {
             "education",
             &[],
         ),
+        (
+            "0000qhs01",
+            "Qelmora Health System",
+            &[],
+            "Durham",
+            "US",
+            "healthcare",
+            &[],
+        ),
+        (
+            "0000qhs02",
+            "Qelmora Health Services",
+            &[],
+            "Singapore",
+            "SG",
+            "healthcare",
+            &[],
+        ),
     ];
     let r = registry_of(orgs);
     for (written, expected) in [
@@ -2014,6 +2032,14 @@ fn more_web_of_science_abbreviations_are_read() {
         (
             "Qelmora Univ Petr, Sch Foreign Languages, Beijing, Peoples R China.",
             "Qelmora University of Petroleum",
+        ),
+        (
+            "Qelmora Hlth Syst, Dept Med, Durham, NC 27710 USA.",
+            "Qelmora Health System",
+        ),
+        (
+            "Qelmora Hlth Serv, Artificial Intelligence Off, Singapore, Singapore.",
+            "Qelmora Health Services",
         ),
     ] {
         assert_eq!(matched(&r, written), [expected], "{written}");
