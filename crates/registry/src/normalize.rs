@@ -328,6 +328,22 @@ static CANONICAL: &[(&str, &[&str])] = &[
     // "Duke Univ Hlth Syst", "Alberta Hlth Serv": health systems and services.
     ("syst", &["system", "systems", "syst"]),
     ("serv", &["service", "services", "serv"]),
+    ("transportat", &["transportation", "transportat"]),
+    ("automat", &["automation", "automatic", "automat"]),
+    ("construct", &["construction", "construct"]),
+    ("cooperat", &["cooperative", "cooperation", "cooperat"]),
+    (
+        "integrat",
+        &["integrated", "integrative", "integration", "integrat"],
+    ),
+    ("innovat", &["innovation", "innovative", "innovat"]),
+    ("prevent", &["prevention", "preventive", "prevent"]),
+    ("dis", &["disease", "diseases", "dis"]),
+    ("cardiovasc", &["cardiovascular", "cardiovasc"]),
+    ("populat", &["population", "populat"]),
+    ("meteorol", &["meteorological", "meteorology", "meteorol"]),
+    ("reg", &["regional", "reg"]),
+    ("dist", &["district", "dist"]),
     // WoS: "Melitopol State Pedag Univ".
     (
         "pedag",
@@ -387,7 +403,13 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("clin", &["clinical", "clinic", "clinics", "clin"]),
     (
         "pharm",
-        &["pharmacy", "pharmaceutical", "pharmaceuticals", "pharm"],
+        &[
+            "pharmacy",
+            "pharmaceutical",
+            "pharmaceuticals",
+            "pharmaceut",
+            "pharm",
+        ],
     ),
     ("vet", &["veterinary", "vet"]),
     (
@@ -429,7 +451,13 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("comp", &["computer", "computing", "comp"]),
     (
         "elect",
-        &["electrical", "electronic", "electronics", "elect"],
+        &[
+            "electrical",
+            "electric",
+            "electronic",
+            "electronics",
+            "elect",
+        ],
     ),
     ("mech", &["mechanical", "mechanics", "mech"]),
     ("econ", &["economics", "economic", "economy", "econ"]),
@@ -437,7 +465,7 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("agcy", &["agency", "agcy"]),
     ("adm", &["administration", "adm"]),
     ("govt", &["government", "govt"]),
-    ("mus", &["museum", "mus"]),
+    ("mus", &["museum", "music", "mus"]),
     ("observ", &["observatory", "observ"]),
     ("oceanog", &["oceanography", "oceanographic", "oceanog"]),
     ("geol", &["geology", "geological", "geol"]),
@@ -643,9 +671,9 @@ pub(crate) static GENERIC_WORDS: &[&str] = &[
     "univ", "inst", "dept", "ctr", "hosp", "coll", "sch", "med", "natl", "lab", "res", "sci",
     "technol", "engn", "acad", "fac", "int", "assoc", "soc", "fdn", "hlth", "clin", "gen", "grad",
     "appl", "minist", "govt", "group", "unit", "division", "program", "office", "serv", "council",
-    "board", "company", "studies", "study", "state", "city", "publ", "regional", "district",
-    "county", "cent", "s", "n", "e", "w", "new", "royal", "federal", "fed", "network", "syst",
-    "trust", "agcy", "section", "clinical", "chair", "dev",
+    "board", "company", "studies", "study", "state", "city", "publ", "reg", "dist", "county",
+    "cent", "s", "n", "e", "w", "new", "royal", "federal", "fed", "network", "syst", "trust",
+    "agcy", "section", "clinical", "chair", "dev",
 ];
 
 pub(crate) static GENERIC: LazyLock<FxHashSet<&'static str>> =

@@ -2001,6 +2001,33 @@ fn more_web_of_science_abbreviations_are_read() {
             "healthcare",
             &[],
         ),
+        (
+            "0000qdc01",
+            "Qelmora Center for Disease Control and Prevention",
+            &[],
+            "Haikou",
+            "CN",
+            "government",
+            &[],
+        ),
+        (
+            "0000qep01",
+            "North Qelmora Electric Power University",
+            &[],
+            "Baoding",
+            "CN",
+            "education",
+            &[],
+        ),
+        (
+            "0000qrs01",
+            "Centre for Economic and Regional Studies of Qelmora",
+            &[],
+            "Budapest",
+            "HU",
+            "facility",
+            &[],
+        ),
     ];
     let r = registry_of(orgs);
     for (written, expected) in [
@@ -2040,6 +2067,18 @@ fn more_web_of_science_abbreviations_are_read() {
         (
             "Qelmora Hlth Serv, Artificial Intelligence Off, Singapore, Singapore.",
             "Qelmora Health Services",
+        ),
+        (
+            "Qelmora Ctr Dis Control & Prevent, Haikou, Peoples R China.",
+            "Qelmora Center for Disease Control and Prevention",
+        ),
+        (
+            "N Qelmora Elect Power Univ, Baoding 071003, Peoples R China.",
+            "North Qelmora Electric Power University",
+        ),
+        (
+            "Ctr Econ & Reg Studies Qelmora, H-1097 Budapest, Hungary.",
+            "Centre for Economic and Regional Studies of Qelmora",
         ),
     ] {
         assert_eq!(matched(&r, written), [expected], "{written}");
