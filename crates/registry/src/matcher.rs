@@ -587,7 +587,7 @@ impl<'r> AffiliationMatcher<'r> {
             },
             None => self.loose_country(input, &parts),
         };
-        let candidates = self.candidates(&parts, country.code);
+        let candidates = self.candidates(input, &parts, country.code);
         let all_tokens: Vec<&str> = parts
             .iter()
             .flat_map(|p| p.tokens.iter().map(|t| t.text.as_str()))
@@ -609,7 +609,7 @@ impl<'r> AffiliationMatcher<'r> {
     }
 
     /// Every name, run of adjacent parts and acronym in the address.
-    fn candidates(&self, parts: &[Part], country: Option<&str>) -> Vec<Candidate> {
+    fn candidates(&self, input: &str, parts: &[Part], country: Option<&str>) -> Vec<Candidate> {
         let mut candidates = Vec::new();
         let longest = self.registry.longest_name.max(1);
         let mut push = |entries: &[NameEntry],
@@ -787,6 +787,13 @@ impl<'r> AffiliationMatcher<'r> {
                 let hash = hash_ids(&ids);
                 let entries = self.registry.names_for(hash);
                 if entries.is_empty() || self.registry.is_city(hash) {
+                    continue;
+                }
+                // "Machida, Japan" says where the address is: it is not "Machida Corporation (Japan)".
+                if group.iter().all(|p| {
+                    self.registry.is_city(hash_ids(&p.ids[p.core.0..p.core.1]))
+                        || part_is_country(input, p)
+                }) {
                     continue;
                 }
                 let (first, last) = (&parts[pi], &parts[last_part]);

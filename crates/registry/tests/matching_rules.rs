@@ -2107,6 +2107,39 @@ fn pedagogical_is_written_pedag_as_the_web_of_science_abbreviates_it() {
 }
 
 #[test]
+fn the_city_and_country_of_an_address_are_not_a_company_named_after_the_city() {
+    let orgs: &[Org] = &[
+        (
+            "0000qmc01",
+            "Qelmachi Corporation (Japan)",
+            &[],
+            "Tokyo",
+            "JP",
+            "company",
+            &[],
+        ),
+        (
+            "0000qmh01",
+            "Qelmachi Municipal Hospital",
+            &[],
+            "Qelmachi",
+            "JP",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert!(matched(&r, "Department of Surgery, Qelmachi, Japan").is_empty());
+    assert_eq!(
+        matched(&r, "Qelmachi Municipal Hosp, Qelmachi, Japan."),
+        ["Qelmachi Municipal Hospital"]
+    );
+    // A company whose name, without its legal form, is a city's was not found from an address before
+    // either: "Qelmachi Corporation, Tokyo" reads as the city Qelmachi.
+    assert!(matched(&r, "Qelmachi Corporation, Tokyo, Japan").is_empty());
+}
+
+#[test]
 fn teknologi_is_written_teknol_as_the_web_of_science_abbreviates_it() {
     let orgs: &[Org] = &[
         (
