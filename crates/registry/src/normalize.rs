@@ -344,6 +344,9 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("meteorol", &["meteorological", "meteorology", "meteorol"]),
     ("reg", &["regional", "reg"]),
     ("dist", &["district", "dist"]),
+    ("biophys", &["biophysics", "biophysical", "biophys"]),
+    ("astrophys", &["astrophysics", "astrophysical", "astrophys"]),
+    ("infirm", &["infirmary", "infirm"]),
     // WoS: "Melitopol State Pedag Univ".
     (
         "pedag",

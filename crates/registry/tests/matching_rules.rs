@@ -2028,6 +2028,15 @@ fn more_web_of_science_abbreviations_are_read() {
             "facility",
             &[],
         ),
+        (
+            "0000qbp01",
+            "Max Qelm Institute of Biophysics",
+            &[],
+            "Frankfurt am Main",
+            "DE",
+            "facility",
+            &[],
+        ),
     ];
     let r = registry_of(orgs);
     for (written, expected) in [
@@ -2079,6 +2088,10 @@ fn more_web_of_science_abbreviations_are_read() {
         (
             "Ctr Econ & Reg Studies Qelmora, H-1097 Budapest, Hungary.",
             "Centre for Economic and Regional Studies of Qelmora",
+        ),
+        (
+            "Max Qelm Inst Biophys, D-60438 Frankfurt, Germany.",
+            "Max Qelm Institute of Biophysics",
         ),
     ] {
         assert_eq!(matched(&r, written), [expected], "{written}");
