@@ -4,6 +4,10 @@
 //! names it, then the names an address may use instead. Accents need no entry ("Zürich", "Kraków"
 //! fold to "Zurich", "Krakow").
 
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
+
 /// `(city as ROR names it, other names)`.
 const OTHER_NAMES: &[(&str, &[&str])] = &[
     ("Munich", &["München", "Muenchen"]),
@@ -91,6 +95,36 @@ const OTHER_NAMES: &[(&str, &[&str])] = &[
     ("Bruges", &["Brugge"]),
     ("Kortrijk", &["Courtrai"]),
 ];
+
+/// The cities of the table that `name` writes in one of their spellings, as (city as ROR names it,
+/// other names): "University of Erlangen-Nuremberg" names Nuremberg.
+pub(crate) fn cities_written_in(
+    name: &str,
+) -> impl Iterator<Item = (&'static str, &'static [&'static str])> + '_ {
+    // Most names name none of these cities: a word lookup rules them out before any substring search.
+    let may_name_one = name
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| SPELLING_WORDS.contains(word));
+    OTHER_NAMES.iter().copied().filter(move |(city, others)| {
+        may_name_one
+            && std::iter::once(*city)
+                .chain(others.iter().copied())
+                .any(|spelling| name.contains(spelling))
+    })
+}
+
+/// The longest word of each spelling of each city in the table.
+static SPELLING_WORDS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
+    OTHER_NAMES
+        .iter()
+        .flat_map(|(city, others)| std::iter::once(*city).chain(others.iter().copied()))
+        .filter_map(|spelling| {
+            spelling
+                .split(|c: char| !c.is_alphanumeric())
+                .max_by_key(|word| word.len())
+        })
+        .collect()
+});
 
 /// The other names of `city` (as ROR names it), if it has any.
 pub(crate) fn other_names(city: &str) -> &'static [&'static str] {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tandem_model::{Institution, InstitutionId, normalize_ror};
 
 use crate::RegistryError;
-use crate::city_names::other_names;
+use crate::city_names::{cities_written_in, other_names};
 use crate::normalize::{
     BODY_WORDS, GENERIC, Token, is_elided_article, is_stop_word, name_key, tokenize,
     within_one_edit,
@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 33;
+pub const FORMAT_VERSION: u32 = 34;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -635,7 +635,7 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
             let renamed: Vec<(String, NameForm)> = variants
                 .iter()
                 .flat_map(|(v, form)| {
-                    with_other_city_names(org, v)
+                    with_other_city_names(v)
                         .into_iter()
                         .map(move |r| (r, *form))
                 })
@@ -1033,17 +1033,14 @@ fn city_spellings(org: &Organization) -> Vec<&str> {
         .collect()
 }
 
-/// The name with the organisation's city, where it stands as whole words, written with each of the
-/// city's other names: "University of Florence" → "University of Firenze", and "University of
-/// Milano-Bicocca" → "University of Milan-Bicocca".
-fn with_other_city_names(org: &Organization, name: &str) -> Vec<String> {
+/// The name with each city it names, where it stands as whole words, written with each of the
+/// city's other names: "University of Florence" → "University of Firenze", "University of
+/// Milano-Bicocca" → "University of Milan-Bicocca", and, for a city that is not the organisation's
+/// own, "University of Erlangen-Nuremberg" → "University of Erlangen-Nürnberg".
+fn with_other_city_names(name: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for city in &org.cities {
-        let others = other_names(city);
-        if others.is_empty() {
-            continue;
-        }
-        let spellings = || std::iter::once(city.as_str()).chain(others.iter().copied());
+    for (city, others) in cities_written_in(name) {
+        let spellings = || std::iter::once(city).chain(others.iter().copied());
         for written in spellings() {
             let Some(at) = name.find(written) else {
                 continue;

@@ -1841,6 +1841,31 @@ fn a_name_with_another_name_of_its_city_in_it_is_also_written_with_rors() {
 }
 
 #[test]
+fn a_city_in_a_name_that_is_not_the_organisations_own_is_also_written_with_its_other_names() {
+    // The university is in Erlangen; its name also names Nuremberg, which addresses write "Nürnberg".
+    let orgs: &[Org] = &[(
+        "0000qen01",
+        "University of Qelmen-Nuremberg",
+        &[],
+        "Qelmen",
+        "DE",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    for written in [
+        "University of Qelmen-Nürnberg, Germany",
+        "Institute of Particle Technology; University of Qelmen-Nuernberg; Qelmen",
+    ] {
+        assert_eq!(
+            matched(&r, written),
+            ["University of Qelmen-Nuremberg"],
+            "{written}"
+        );
+    }
+}
+
+#[test]
 fn a_city_named_with_its_river_is_written_without_it_too() {
     // GeoNames places the university in "Freiburg im Breisgau"; addresses write "Freiburg".
     let orgs: &[Org] = &[(
