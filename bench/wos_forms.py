@@ -21,6 +21,8 @@ import random
 import re
 import sys
 
+# Word → how the Web of Science writes it. Words it keeps as written ('Energy', 'Law') are listed too,
+# so that names made of them are sampled.
 ABBR={'university':'Univ','institute':'Inst','department':'Dept','center':'Ctr','centre':'Ctr','college':'Coll',
 'school':'Sch','hospital':'Hosp','national':'Natl','laboratory':'Lab','laboratories':'Labs','research':'Res',
 'science':'Sci','sciences':'Sci','technology':'Technol','technical':'Tech','engineering':'Engn','academy':'Acad',
