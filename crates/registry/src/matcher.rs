@@ -790,10 +790,10 @@ impl<'r> AffiliationMatcher<'r> {
                     continue;
                 }
                 // "Machida, Japan" says where the address is: it is not "Machida Corporation (Japan)".
-                if group.iter().all(|p| {
-                    self.registry.is_city(hash_ids(&p.ids[p.core.0..p.core.1]))
-                        || part_is_country(input, p)
-                }) {
+                if group
+                    .iter()
+                    .all(|p| self.part_is_city(p) || part_is_country(input, p))
+                {
                     continue;
                 }
                 let (first, last) = (&parts[pi], &parts[last_part]);
