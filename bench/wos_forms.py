@@ -11,8 +11,7 @@ affiliations example on it:
     bench/affiliations.sh /tmp/wos-forms
 
 The abbreviations below are the Web of Science's as we know them; the check says whether the matcher
-reads these forms, not whether the list is complete. "Mol" and "Genet" are in it on purpose: the
-matcher does not read them (Mol and Genet are also towns), and those strings count as misses.
+reads these forms, not whether the list is complete.
 """
 import gzip
 import json

@@ -1864,7 +1864,7 @@ impl<'r> AffiliationMatcher<'r> {
         let id = part.ids[token];
         id == UNKNOWN
             || self.registry.word_frequency(id) < 15
-            || self.registry.is_city(hash_ids(&[id]))
+            || (self.registry.is_city(hash_ids(&[id])) && !part.tokens[token].long_form)
             || tandem_countries::country_code_for_name(&part.tokens[token].text).is_some()
     }
 
@@ -1878,7 +1878,9 @@ impl<'r> AffiliationMatcher<'r> {
     fn starts_proper_name(&self, part: &Part, token: usize) -> bool {
         self.is_proper_name(part, token)
             || part.ids.get(token..token + 2).is_some_and(|pair| {
-                !pair.contains(&UNKNOWN) && self.registry.is_city(hash_ids(pair))
+                !pair.contains(&UNKNOWN)
+                    && self.registry.is_city(hash_ids(pair))
+                    && !self.town_written_long(part, token..token + 2)
             })
     }
 
@@ -1931,7 +1933,18 @@ impl<'r> AffiliationMatcher<'r> {
     /// True when the part, without its footnote numbers, is a city some organisation is in.
     fn part_is_city(&self, p: &Part) -> bool {
         let core = &p.ids[p.core.0..p.core.1];
-        !core.is_empty() && !core.contains(&UNKNOWN) && self.registry.is_city(hash_ids(core))
+        !core.is_empty()
+            && !core.contains(&UNKNOWN)
+            && self.registry.is_city(hash_ids(core))
+            && !self.town_written_long(p, p.core.0..p.core.1)
+    }
+
+    /// True when a word of the range is a town's name only as a short form and is written long:
+    /// "Molecular" reads "mol", as "Mol" does, but names no town.
+    fn town_written_long(&self, p: &Part, range: std::ops::Range<usize>) -> bool {
+        range
+            .into_iter()
+            .any(|t| p.tokens[t].long_form && self.registry.is_city(hash_ids(&p.ids[t..t + 1])))
     }
 
     /// True when `tokens` are, word for word, one of the organisation's cities.

@@ -16,6 +16,9 @@ pub struct Token {
     pub text: String,
     pub start: usize,
     pub end: usize,
+    /// The word as written is a longer form of its canonical word ("Molecular" for "mol"), not the
+    /// canonical word itself: a town named like the short form ("Mol") is not written this way.
+    pub long_form: bool,
 }
 
 /// Canonical forms: `(canonical, [words that mean it])`.
@@ -209,8 +212,10 @@ static CANONICAL: &[(&str, &[&str])] = &[
         ],
     ),
     // More of the Web of Science's abbreviations: "Mil Med Acad", "Med Hsch Hannover", "Sch Publ
-    // Hlth", "Indian Stat Inst". Not "Mol" (Molecular) or "Genet" (Genetics): Mol and Genet are also
-    // cities, and a part that reads as another city rules names out.
+    // Hlth", "Indian Stat Inst", "Inst Mol Biol", "Dept Genet". Mol and Genet are also towns: the
+    // matcher reads a word as the town only where it is written short (`Token::long_form`).
+    ("mol", &["molecular", "mol"]),
+    ("genet", &["genetics", "genetic", "genet"]),
     ("mil", &["military", "mil"]),
     ("prov", &["provincial", "province", "prov"]),
     ("stat", &["statistics", "statistical", "stat"]),
@@ -477,7 +482,7 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("nursing", &["nursing", "nurs"]),
     ("dent", &["dentistry", "dental", "dent"]),
     // More of the Web of Science address abbreviations ("Korea Adv Inst Sci & Technol", "Civil
-    // Aviat Univ China", "Univ Rhode Isl"). Not "Mol" or "Genet": ROR has towns of those names.
+    // Aviat Univ China", "Univ Rhode Isl").
     ("adv", &["advanced", "adv"]),
     ("aviat", &["aviation", "aviat"]),
     ("aerosp", &["aerospace", "aerosp"]),
@@ -792,14 +797,19 @@ fn push_token(tokens: &mut Vec<Token>, word: String, start: usize, end: usize) {
     if STOPS.contains(word.as_str()) {
         return;
     }
-    let text = match CANON_MAP.get(word.as_str()) {
-        Some(canonical) => (*canonical).to_string(),
+    let (text, long_form) = match CANON_MAP.get(word.as_str()) {
+        Some(canonical) => ((*canonical).to_string(), *canonical != word),
         None => match misspelt_body_word(&word) {
-            Some(canonical) => canonical.to_string(),
-            None => singular(word),
+            Some(canonical) => (canonical.to_string(), true),
+            None => (singular(word), false),
         },
     };
-    tokens.push(Token { text, start, end });
+    tokens.push(Token {
+        text,
+        start,
+        end,
+        long_form,
+    });
 }
 
 /// A Latin word with a Cyrillic letter that looks like a Latin one ("Stаte" with a Cyrillic "а", from
@@ -1092,7 +1102,7 @@ mod tests {
             name_key("Infectious Diseases"),
             name_key("Infectious Disease")
         );
-        assert_ne!(name_key("Genetics"), name_key("Genetic"));
+        assert_ne!(name_key("Robotics"), name_key("Robotic"));
         assert_eq!(name_key("Paris Texas"), "paris texas");
         assert!(!within_one_edit(b"pharmacology", b"department"));
         // Short words are left alone: "medial" is not "medical".
@@ -1145,8 +1155,16 @@ mod tests {
             name_key("Univ Media Arts & Commun"),
             name_key("University of Media, Arts and Communication")
         );
-        // "Mol" is a town (SCK CEN's): "Molecular" keeps its letters.
-        assert_eq!(name_key("Molecular"), "molecular");
+        // "Mol" is also a town (SCK CEN's): the token says whether it was written long.
+        assert_eq!(
+            name_key("Inst Mol Biol"),
+            name_key("Institute of Molecular Biology")
+        );
+        let long_forms: Vec<bool> = tokenize("Molecular, Mol")
+            .iter()
+            .map(|t| t.long_form)
+            .collect();
+        assert_eq!(long_forms, [true, false]);
     }
 
     #[test]

@@ -2124,6 +2124,61 @@ fn more_web_of_science_abbreviations_are_read() {
 }
 
 #[test]
+fn mol_is_molecular_where_it_is_written_short_and_the_town_only_as_written() {
+    let orgs: &[Org] = &[
+        (
+            "0000qmb01",
+            "Qelmora Laboratory of Molecular Biology",
+            &[],
+            "Cambridge",
+            "GB",
+            "facility",
+            &[],
+        ),
+        (
+            "0000qnr01",
+            "Qelmoran Nuclear Research Centre",
+            &[],
+            "Mol",
+            "BE",
+            "facility",
+            &[],
+        ),
+        (
+            "0000qum01",
+            "Qelmichigan Regents University",
+            &["University of Qelmichigan"],
+            "Ann Arbor",
+            "US",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Qelmora Lab Mol Biol, Cambridge CB2 0QH, England."),
+        ["Qelmora Laboratory of Molecular Biology"]
+    );
+    // "The Molecular" is no town of Mol placing the address away from Ann Arbor.
+    assert_eq!(
+        matched(
+            &r,
+            "The Molecular, Cellular and Developmental Biology Graduate Program, The University of \
+             Qelmichigan"
+        ),
+        ["Qelmichigan Regents University"]
+    );
+    // Written short, it is the town.
+    assert_eq!(
+        matched(
+            &r,
+            "Qelmoran Nuclear Research Centre, Boeretang 200, 2400 Mol, Belgium"
+        ),
+        ["Qelmoran Nuclear Research Centre"]
+    );
+}
+
+#[test]
 fn pedagogical_is_written_pedag_as_the_web_of_science_abbreviates_it() {
     let orgs: &[Org] = &[(
         "0000pqu01",
