@@ -215,6 +215,7 @@ static CANONICAL: &[(&str, &[&str])] = &[
     // Hlth", "Indian Stat Inst", "Inst Mol Biol", "Dept Genet". Mol and Genet are also towns: the
     // matcher reads a word as the town only where it is written short (`Token::long_form`).
     ("mol", &["molecular", "mol"]),
+    ("min", &["mining", "min"]),
     ("genet", &["genetics", "genetic", "genet"]),
     ("mil", &["military", "mil"]),
     ("prov", &["provincial", "province", "prov"]),

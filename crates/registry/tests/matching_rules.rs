@@ -2054,6 +2054,15 @@ fn more_web_of_science_abbreviations_are_read() {
             &[],
         ),
         (
+            "0000qcm01",
+            "Qelmora University of Mining and Technology",
+            &[],
+            "Xuzhou",
+            "CN",
+            "education",
+            &[],
+        ),
+        (
             "0000qbp01",
             "Max Qelm Institute of Biophysics",
             &[],
@@ -2117,6 +2126,10 @@ fn more_web_of_science_abbreviations_are_read() {
         (
             "Max Qelm Inst Biophys, D-60438 Frankfurt, Germany.",
             "Max Qelm Institute of Biophysics",
+        ),
+        (
+            "Qelmora Univ Min & Technol, Sch Mines, Xuzhou 221116, Jiangsu, Peoples R China.",
+            "Qelmora University of Mining and Technology",
         ),
     ] {
         assert_eq!(matched(&r, written), [expected], "{written}");
