@@ -1864,7 +1864,8 @@ impl<'r> AffiliationMatcher<'r> {
         let id = part.ids[token];
         id == UNKNOWN
             || self.registry.word_frequency(id) < 15
-            || (self.registry.is_city(hash_ids(&[id])) && !part.tokens[token].long_form)
+            || (self.registry.is_city(hash_ids(&[id]))
+                && !self.town_written_long(part, token..token + 1))
             || tandem_countries::country_code_for_name(&part.tokens[token].text).is_some()
     }
 
@@ -1941,10 +1942,8 @@ impl<'r> AffiliationMatcher<'r> {
 
     /// True when a word of the range is a town's name only as a short form and is written long:
     /// "Molecular" reads "mol", as "Mol" does, but names no town.
-    fn town_written_long(&self, p: &Part, range: std::ops::Range<usize>) -> bool {
-        range
-            .into_iter()
-            .any(|t| p.tokens[t].long_form && self.registry.is_city(hash_ids(&p.ids[t..t + 1])))
+    fn town_written_long(&self, p: &Part, mut range: std::ops::Range<usize>) -> bool {
+        range.any(|t| p.tokens[t].long_form && self.registry.is_city(hash_ids(&p.ids[t..t + 1])))
     }
 
     /// True when `tokens` are, word for word, one of the organisation's cities.
