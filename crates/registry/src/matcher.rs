@@ -370,7 +370,7 @@ impl Misfit {
                 "it is its name without the place that completes it, inside a longer part".into()
             }
             Misfit::CommonWordsAway => {
-                "it is three common words here, and the address does not name its city".into()
+                "it is common words only here, and the address does not name its city".into()
             }
             Misfit::ThePlace => "the name is only its city or region: read as the place".into(),
             Misfit::TheRegion => {
@@ -926,11 +926,10 @@ impl<'r> AffiliationMatcher<'r> {
                 // "Royal Institute of Technology" (KTH's alias), "Graduate School of Engineering"
                 // (a French school's English label): three common words that are not the
                 // organisation's own display name name it only where the address names its city.
-                if c.name_kind != NameKind::Display
-                    && {
-                        let words = span_words(parts, &c.span);
-                        words.len() == 3 && words.iter().all(|w| GENERIC.contains(w))
-                    }
+                // Two ("Federation University", in Ballarat) only with the city, whatever the kind.
+                let words = span_words(parts, &c.span);
+                if words.iter().all(|w| GENERIC.contains(w))
+                    && (words.len() < 3 || (words.len() == 3 && c.name_kind != NameKind::Display))
                     && !self.city_in_outside(c.org, all_tokens, global_range(parts, &span))
                 {
                     return Some(Misfit::CommonWordsAway);

@@ -2913,3 +2913,34 @@ fn universities_in_the_plural_are_no_university() {
         ["Qelmtown Normal University"]
     );
 }
+
+#[test]
+fn a_display_name_of_two_common_words_names_its_organisation_as_a_whole_part_with_its_city() {
+    let orgs: &[Org] = &[(
+        "0000fdu01",
+        "Federation University",
+        &[],
+        "Qelmarat",
+        "AU",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "School of Science, Federation University, Qelmarat, Victoria, Australia"
+        ),
+        ["Federation University"]
+    );
+    // Without its city, or inside a longer part, the two words name no one.
+    assert!(matched(&r, "Federation University, Melbourne, Australia").is_empty());
+    assert!(matched(&r, "School of Science, Federation University, Australia").is_empty());
+    assert!(
+        matched(
+            &r,
+            "Qelmarat Federation University Hospital, Qelmarat, Australia"
+        )
+        .is_empty()
+    );
+}
