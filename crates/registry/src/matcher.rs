@@ -959,10 +959,17 @@ impl<'r> AffiliationMatcher<'r> {
                     // other.
                     // "Amgen" for "Amgen (United States)", the parent of Amgen (Canada),
                     // Amgen (China) and the rest: the company itself.
+                    // "KOGI Corporation, Himeji" for "KOGI Corporation (Japan)": its city will do
+                    // for its country.
                     (None, NameForm::WithoutCountry(_)) => {
                         if !(c.kind == MatchKind::WholePart
                             && ((group_all.len() == 1 && c.len >= 2)
-                                || (group_all.len() > 1 && self.parent_of_all(c.org, group_all))))
+                                || (group_all.len() > 1 && self.parent_of_all(c.org, group_all))
+                                || self.city_in_outside(
+                                    c.org,
+                                    all_tokens,
+                                    global_range(parts, &span),
+                                )))
                         {
                             return Some(Misfit::WithoutItsCountry);
                         }

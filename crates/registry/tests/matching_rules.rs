@@ -2944,3 +2944,23 @@ fn a_display_name_of_two_common_words_names_its_organisation_as_a_whole_part_wit
         .is_empty()
     );
 }
+
+#[test]
+fn a_company_name_that_needs_its_country_takes_its_city_instead() {
+    let orgs: &[Org] = &[(
+        "0000kgc01",
+        "Qelmogi Corporation (Japan)",
+        &[],
+        "Himeji",
+        "JP",
+        "company",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Qelmogi Corporation, Himeji"),
+        ["Qelmogi Corporation (Japan)"]
+    );
+    // One word with neither its country nor its city names no one.
+    assert!(matched(&r, "Qelmogi Corporation, Osaka").is_empty());
+}
