@@ -12,13 +12,13 @@ use tandem_model::{Institution, InstitutionId, normalize_ror};
 use crate::RegistryError;
 use crate::city_names::{cities_written_in, other_names};
 use crate::normalize::{
-    BODY_WORDS, GENERIC, Token, is_elided_article, is_stop_word, name_key, tokenize,
-    within_one_edit,
+    BODY_WORDS, GENERIC, Token, is_elided_article, is_stop_word, joined_camel_case, name_key,
+    tokenize, within_one_edit,
 };
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 37;
+pub const FORMAT_VERSION: u32 = 38;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -619,6 +619,12 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 .map(|(v, form)| (v.replace("Technische Hochschule", "TH"), *form))
                 .collect();
             variants.extend(abbreviated.iter().map(|(v, form)| (v.as_str(), *form)));
+            // "NatureServe" is also written "Natureserve" and "NATURESERVE", one word.
+            let joined: Vec<(String, NameForm)> = variants
+                .iter()
+                .filter_map(|(v, form)| joined_camel_case(v).map(|j| (j, *form)))
+                .collect();
+            variants.extend(joined.iter().map(|(v, form)| (v.as_str(), *form)));
             // German names are also written with "ue" for "ü" ("Wuerzburg").
             let transliterated: Vec<(String, NameForm)> = variants
                 .iter()

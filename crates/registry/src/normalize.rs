@@ -707,9 +707,7 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             // Words run together by a lost separator ("University of Notre DameNotre Dame", "Tohoku
             // UniversityJapan"): a capital after four or more lower-case letters starts a new word
             // ("McGill", "DeKalb" and "BioQuant" stay whole).
-            let glued = c.is_uppercase()
-                && word.chars().count() >= 4
-                && s[start..i].chars().last().is_some_and(char::is_lowercase);
+            let glued = !word.is_empty() && starts_glued_word(&s[start..i], c);
             if !word.is_empty() && (is_digit != word_is_digits || glued) {
                 push_token(&mut tokens, std::mem::take(&mut word), start, end);
             }
@@ -742,6 +740,34 @@ pub fn tokenize(s: &str) -> Vec<Token> {
         push_token(&mut tokens, word, start, end);
     }
     join_initials(tokens)
+}
+
+/// True when `c`, written right after `word` (the letters of the word so far, as written), starts a
+/// new word run in: a capital after four or more letters that end in a lower-case one.
+fn starts_glued_word(word: &str, c: char) -> bool {
+    c.is_uppercase()
+        && word.chars().count() >= 4
+        && word.chars().last().is_some_and(char::is_lowercase)
+}
+
+/// `name` with the capitals that start a word run in written small ("NatureServe" as "Natureserve"),
+/// if it has any: the one word it is when written in capitals or as an ordinary word
+/// ("NATURESERVE", "Neuroscience" for "NeuroScience").
+pub(crate) fn joined_camel_case(name: &str) -> Option<String> {
+    let mut out = String::with_capacity(name.len());
+    let mut word_start = 0;
+    let mut joined = false;
+    for (i, c) in name.char_indices() {
+        if !c.is_alphanumeric() {
+            word_start = i + c.len_utf8();
+        } else if starts_glued_word(&name[word_start..i], c) {
+            out.extend(c.to_lowercase());
+            joined = true;
+            continue;
+        }
+        out.push(c);
+    }
+    joined.then_some(out)
 }
 
 /// Initials are one word however they are written: "M.D.", "M. D." and "MD"; "K.J." and "K J".
@@ -1120,6 +1146,25 @@ mod tests {
             name_key("Anatomy &amp; Neurobiology"),
             name_key("Anatomy & Neurobiology")
         );
+    }
+
+    #[test]
+    fn camel_case_joins_into_one_word() {
+        assert_eq!(
+            joined_camel_case("NatureServe").as_deref(),
+            Some("Natureserve")
+        );
+        assert_eq!(
+            joined_camel_case("Institute for NeuroScience, Bordeaux").as_deref(),
+            Some("Institute for Neuroscience, Bordeaux")
+        );
+        assert_eq!(
+            name_key("Interdisciplinary Institute for NEUROSCIENCE"),
+            name_key(&joined_camel_case("Interdisciplinary Institute for NeuroScience").unwrap())
+        );
+        // As the tokenizer reads them, "McGill" and "BioQuant" are one word already.
+        assert_eq!(joined_camel_case("McGill University"), None);
+        assert_eq!(joined_camel_case("BioQuant"), None);
     }
 
     #[test]

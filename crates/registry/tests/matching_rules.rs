@@ -2964,3 +2964,24 @@ fn a_company_name_that_needs_its_country_takes_its_city_instead() {
     // One word with neither its country nor its city names no one.
     assert!(matched(&r, "Qelmogi Corporation, Osaka").is_empty());
 }
+
+#[test]
+fn a_name_in_camel_case_is_also_found_written_as_one_word() {
+    let orgs: &[Org] = &[(
+        "0000nts01",
+        "QelmaServe",
+        &[],
+        "Arlington",
+        "US",
+        "nonprofit",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    for written in [
+        "QelmaServe, Arlington, VA, USA",
+        "Qelmaserve, Arlington, VA, USA",
+        "QELMASERVE, ARLINGTON, VA, USA",
+    ] {
+        assert_eq!(matched(&r, written), ["QelmaServe"], "{written}");
+    }
+}
