@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 38;
+pub const FORMAT_VERSION: u32 = 39;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -217,14 +217,20 @@ impl Registry {
             );
             by_ror.insert(org.ror.clone(), i as u32);
             for name in &org.names {
-                if name.kinds.contains(&NameKind::Acronym) || is_short_name(&name.value) {
-                    let acronym: String =
-                        name.value.chars().filter(|c| c.is_alphanumeric()).collect();
-                    if acronym.chars().count() >= 2 {
-                        let list = acronyms.entry(acronym.to_uppercase()).or_default();
-                        if !list.contains(&(i as u32)) {
-                            list.push(i as u32);
+                // "PPL Corporation (United States)" is "PPL" once its legal form and country go.
+                let acronym: String =
+                    if name.kinds.contains(&NameKind::Acronym) || is_short_name(&name.value) {
+                        name.value.chars().filter(|c| c.is_alphanumeric()).collect()
+                    } else {
+                        match short_word_left(&name.value) {
+                            Some(word) => word,
+                            None => continue,
                         }
+                    };
+                if acronym.chars().count() >= 2 {
+                    let list = acronyms.entry(acronym.to_uppercase()).or_default();
+                    if !list.contains(&(i as u32)) {
+                        list.push(i as u32);
                     }
                 }
             }
@@ -1095,6 +1101,20 @@ fn transliterate_umlauts(s: &str) -> String {
         }
     }
     out
+}
+
+/// The one word of three letters or fewer a name comes to without its legal form and a qualifier in
+/// brackets ("PPL Corporation (United States)"), as written.
+fn short_word_left(name: &str) -> Option<String> {
+    let trimmed = name.trim_end();
+    let base = match trimmed.rfind(" (") {
+        Some(open) if trimmed.ends_with(')') => &trimmed[..open],
+        _ => trimmed,
+    };
+    match tokenize(base).as_slice() {
+        [only] if only.text.chars().count() <= 3 => Some(base[only.start..only.end].to_string()),
+        _ => None,
+    }
 }
 
 /// A name of one short word, or one word in capitals: an acronym whatever ROR calls it.

@@ -2155,7 +2155,12 @@ impl<'r> AffiliationMatcher<'r> {
             core = (0, tokens.len());
         }
         let trimmed = text.trim();
-        let acronym = acronym_letters(trimmed).filter(|_| !trimmed.contains(' '));
+        // "PPL Corporation": an acronym and a legal form is the acronym.
+        let acronym = match tokens.as_slice() {
+            _ if !trimmed.contains(' ') => acronym_letters(trimmed),
+            [only] => acronym_letters(&text[only.start..only.end]),
+            _ => None,
+        };
         let leading_acronym = trimmed
             .split_once(char::is_whitespace)
             .and_then(|(first, _)| {

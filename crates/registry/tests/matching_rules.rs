@@ -2985,3 +2985,27 @@ fn a_name_in_camel_case_is_also_found_written_as_one_word() {
         assert_eq!(matched(&r, written), ["QelmaServe"], "{written}");
     }
 }
+
+#[test]
+fn a_company_named_by_a_short_word_and_its_legal_form_is_matched_as_an_acronym() {
+    let orgs: &[Org] = &[(
+        "0000qpl01",
+        "QPL Corporation (United States)",
+        &[],
+        "Allentown",
+        "US",
+        "company",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "QPL Corporation, Allentown, PA 18101, USA"),
+        ["QPL Corporation (United States)"]
+    );
+    assert_eq!(
+        matched(&r, "QPL, Allentown, PA, USA"),
+        ["QPL Corporation (United States)"]
+    );
+    // As an acronym it needs its city as well as its country.
+    assert!(matched(&r, "QPL Corporation, Boston, MA, USA").is_empty());
+}
