@@ -17,7 +17,7 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::index::{NO_NAME, NameEntry, NameForm, Registry, code_bytes, hash_ids};
-use crate::normalize::{BODY_WORDS, GENERIC, Token, is_abbreviation, tokenize};
+use crate::normalize::{BODY_WORDS, GENERIC, Token, is_abbreviation, is_legal_form, tokenize};
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// How an organisation was recognised, from strongest to weakest.
@@ -238,6 +238,8 @@ struct Part {
     /// A first word in capitals that more words follow ("LMU Munich"): its letters and how many
     /// tokens it covers.
     leading_acronym: Option<(String, usize)>,
+    /// Whether the part writes a legal form ("Hitachi, Ltd."): then it names a company, not a city.
+    company: bool,
 }
 
 /// Where a candidate sits: (first part, first token) to (last part, token end).
@@ -647,8 +649,9 @@ impl<'r> AffiliationMatcher<'r> {
                     if entries.is_empty() {
                         continue;
                     }
-                    // A part that is just a city ("Oxford") names a place, not an organisation.
-                    if self.registry.is_city(hash) {
+                    // A part that is just a city ("Oxford") names a place, not an organisation,
+                    // unless it writes a legal form ("Hitachi, Ltd.").
+                    if self.registry.is_city(hash) && !part.company {
                         continue;
                     }
                     let whole = first <= part.core.0 && last >= part.core.1;
@@ -1940,7 +1943,8 @@ impl<'r> AffiliationMatcher<'r> {
     /// True when the part, without its footnote numbers, is a city some organisation is in.
     fn part_is_city(&self, p: &Part) -> bool {
         let core = &p.ids[p.core.0..p.core.1];
-        !core.is_empty()
+        !p.company
+            && !core.is_empty()
             && !core.contains(&UNKNOWN)
             && self.registry.is_city(hash_ids(core))
             && !self.town_written_long(p, p.core.0..p.core.1)
@@ -2068,7 +2072,7 @@ impl<'r> AffiliationMatcher<'r> {
 
     fn split_parts(&self, input: &str, start: usize, end: usize) -> Vec<Part> {
         let address = &input[start..end];
-        let mut parts = Vec::new();
+        let mut parts: Vec<Part> = Vec::new();
         let mut part_start = 0;
         let bytes = address.as_bytes();
         let mut i = 0;
@@ -2108,7 +2112,16 @@ impl<'r> AffiliationMatcher<'r> {
             };
             if is_separator {
                 let text = &address[part_start..i];
-                if !text.trim().is_empty()
+                let legal_form_only = text
+                    .split_whitespace()
+                    .all(|w| is_legal_form(w.trim_matches(|c: char| !c.is_alphanumeric())));
+                if !text.trim().is_empty() && legal_form_only {
+                    // "Hitachi, Ltd.": the legal form belongs to the part before.
+                    if let Some(last) = parts.pop() {
+                        let from = last.start - start;
+                        parts.extend(self.part(&address[from..i], last.start));
+                    }
+                } else if !text.trim().is_empty()
                     && !text.contains('@')
                     && let Some(part) = self.part(text, start + part_start)
                 {
@@ -2170,6 +2183,9 @@ impl<'r> AffiliationMatcher<'r> {
                     (letters, covered)
                 })
             });
+        let company = text
+            .split_whitespace()
+            .any(|w| is_legal_form(w.trim_matches(|c: char| !c.is_alphanumeric())));
         Some(Part {
             start,
             tokens,
@@ -2178,6 +2194,7 @@ impl<'r> AffiliationMatcher<'r> {
             core,
             acronym,
             leading_acronym,
+            company,
         })
     }
 }

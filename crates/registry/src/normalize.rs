@@ -568,46 +568,17 @@ pub(crate) fn is_elided_article(word: &str) -> bool {
 /// Words dropped from both sides: articles, prepositions and legal forms in the languages that appear
 /// most in affiliations.
 static STOP_WORDS: &[&str] = &[
-    "the",
-    "zu",
-    "zum",
-    "zur",
-    "of",
-    "and",
-    "for",
-    "at",
-    "in",
-    "on",
-    "a",
-    "an",
-    "de",
-    "del",
-    "della",
-    "degli",
-    "delle",
-    "dei",
-    "dello",
-    "di",
-    "da",
-    "do",
-    "dos",
-    "das",
-    "des",
-    "du",
-    "la",
-    "le",
-    "les",
-    "el",
-    "los",
-    "las",
-    "y",
-    "et",
-    "und",
-    "fur",
-    "der",
-    "die",
-    "van",
-    "von",
+    "the", "zu", "zum", "zur", "of", "and", "for", "at", "in", "on", "a", "an", "de", "del",
+    "della", "degli", "delle", "dei", "dello", "di", "da", "do", "dos", "das", "des", "du", "la",
+    "le", "les", "el", "los", "las", "y", "et", "und", "fur", "der", "die", "van", "von",
+    // Legal forms that are also other things: "CO" and "SA" are Colorado and South Australia.
+    "co", "ag", "sa", "nv", "spa",
+    // what is left of "&amp;" in strings that went through HTML once too often
+    "amp",
+];
+
+/// Legal forms of companies, dropped from names like the small words.
+static LEGAL_FORMS: &[&str] = &[
     "inc",
     "ltd",
     "llc",
@@ -617,17 +588,10 @@ static STOP_WORDS: &[&str] = &[
     "corporation",
     "corp",
     "incorporated",
-    "co",
-    "ag",
-    "sa",
     "bv",
-    "nv",
-    "spa",
     "srl",
     "pvt",
     "pty",
-    // what is left of "&amp;" in strings that went through HTML once too often
-    "amp",
 ];
 
 static CANON_MAP: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::new(|| {
@@ -660,7 +624,12 @@ pub(crate) fn is_abbreviation(word: &str) -> bool {
 }
 
 static STOPS: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    LazyLock::new(|| STOP_WORDS.iter().chain(LEGAL_FORMS).copied().collect());
+
+/// True for a company's legal form ("Ltd", "GmbH", "Corporation"), in any case.
+pub(crate) fn is_legal_form(word: &str) -> bool {
+    LEGAL_FORMS.contains(&word.to_lowercase().as_str())
+}
 
 /// True for the small words dropped from names ("of", "de", "the").
 pub(crate) fn is_stop_word(word: &str) -> bool {

@@ -3009,3 +3009,36 @@ fn a_company_named_by_a_short_word_and_its_legal_form_is_matched_as_an_acronym()
     // As an acronym it needs its city as well as its country.
     assert!(matched(&r, "QPL Corporation, Boston, MA, USA").is_empty());
 }
+
+#[test]
+fn a_legal_form_makes_a_company_of_a_name_that_is_also_a_city() {
+    let orgs: &[Org] = &[
+        (
+            "0000qhc01",
+            "Qelmachi (Japan)",
+            &[],
+            "Tokyo",
+            "JP",
+            "company",
+            &[],
+        ),
+        (
+            "0000qhc02",
+            "Qelmachi Municipal Hospital",
+            &[],
+            "Qelmachi",
+            "JP",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    for written in [
+        "Central Research Laboratory, Qelmachi, Ltd., Tokyo, Japan",
+        "Qelmachi Ltd., Tokyo, 101-8608, Japan",
+    ] {
+        assert_eq!(matched(&r, written), ["Qelmachi (Japan)"], "{written}");
+    }
+    // Without one, it is the city.
+    assert!(matched(&r, "Department of Surgery, Qelmachi, Japan").is_empty());
+}
