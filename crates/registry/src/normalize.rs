@@ -724,17 +724,20 @@ fn starts_glued_word(word: &str, c: char) -> bool {
 /// ("NATURESERVE", "Neuroscience" for "NeuroScience").
 pub(crate) fn joined_camel_case(name: &str) -> Option<String> {
     let mut out = String::with_capacity(name.len());
+    // Where the current word starts in `out`: the test is on the word as rewritten so far, so that
+    // "HemoNED" comes out "Hemoned", not "HemonED".
     let mut word_start = 0;
     let mut joined = false;
-    for (i, c) in name.char_indices() {
+    for c in name.chars() {
         if !c.is_alphanumeric() {
-            word_start = i + c.len_utf8();
-        } else if starts_glued_word(&name[word_start..i], c) {
+            out.push(c);
+            word_start = out.len();
+        } else if starts_glued_word(&out[word_start..], c) {
             out.extend(c.to_lowercase());
             joined = true;
-            continue;
+        } else {
+            out.push(c);
         }
-        out.push(c);
     }
     joined.then_some(out)
 }
