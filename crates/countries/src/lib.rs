@@ -94,6 +94,11 @@ pub fn is_us_state_code(token: &str) -> bool {
     US_STATES.iter().any(|(code, _)| *code == token)
 }
 
+/// True for the name of a US state, district or territory, normalised ("virginia", "new york").
+pub fn is_us_state_name(name: &str) -> bool {
+    US_STATE_NAMES.contains_key(name)
+}
+
 /// How a country was found in a string, for explanations (`tandem match` shows it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountryMatch {

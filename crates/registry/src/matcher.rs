@@ -1190,10 +1190,14 @@ impl<'r> AffiliationMatcher<'r> {
                 // Unless the string lost its commas and places the organisation: its country and
                 // its city named apart from it ("Dynamik und Modellierung Universität Stuttgart
                 // Pfaffenwaldring 57 Stuttgart 70569 Germany").
+                // A US state's name is one too ("Virginia Wesleyan University").
                 if !before_country
                     && !city_before
                     && proper_name_before(input, part, span.first_token)
-                    && self.is_proper_name(part, span.first_token - 1)
+                    && (self.is_proper_name(part, span.first_token - 1)
+                        || tandem_countries::is_us_state_name(
+                            &part.tokens[span.first_token - 1].text,
+                        ))
                     && !(code.is_some()
                         && group.len() == 1
                         && !is_dash(gap_before(input, part, span.first_token))
@@ -2347,7 +2351,9 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_n
         {
             return true;
         }
-        if between.trim().is_empty() && matches!(next.text.as_str(), "hosp" | "hlth" | "sci") {
+        if between.trim().is_empty()
+            && matches!(next.text.as_str(), "hosp" | "hlth" | "sci" | "nhs")
+        {
             return true;
         }
     }

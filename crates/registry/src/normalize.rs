@@ -652,6 +652,9 @@ pub(crate) static GENERIC_WORDS: &[&str] = &[
     "board", "company", "studies", "study", "state", "city", "publ", "reg", "dist", "county",
     "cent", "s", "n", "e", "w", "new", "royal", "federal", "fed", "network", "syst", "trust",
     "agcy", "section", "clinical", "chair", "dev",
+    // Vietnamese: "Trường Đại học" (university), "Học viện" (academy), "Viện" (institute), "Bệnh viện"
+    // (hospital).
+    "truong", "dai", "hoc", "vien", "benh",
 ];
 
 pub(crate) static GENERIC: LazyLock<FxHashSet<&'static str>> =

@@ -3018,3 +3018,86 @@ fn a_company_named_by_a_short_word_and_its_legal_form_is_matched_as_an_acronym()
     // As an acronym it needs its city as well as its country.
     assert!(matched(&r, "QPL Corporation, Boston, MA, USA").is_empty());
 }
+
+#[test]
+fn nhs_after_a_university_name_makes_a_trust_of_it() {
+    let orgs: &[Org] = &[(
+        "0000qnh01",
+        "Qelmchester University",
+        &[],
+        "Qelmchester",
+        "US",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Department of Biology, Qelmchester University"),
+        ["Qelmchester University"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Department of Surgery, Qelmchester University NHS Foundation Trust"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_us_state_before_a_name_makes_a_longer_name() {
+    // "Virginia" is in many names, so it is no proper name by its rarity.
+    let mut orgs: Vec<Org> = (0..20)
+        .map(|i| {
+            let id: &'static str = Box::leak(format!("0vir{i:05}").into_boxed_str());
+            let name: &'static str =
+                Box::leak(format!("Virginia Qelm Society {}", "x".repeat(i + 1)).into_boxed_str());
+            (id, name, &[][..], "Richmond", "US", "nonprofit", &[][..])
+        })
+        .collect();
+    orgs.push((
+        "0000qwy01",
+        "Qelmeyan University",
+        &[],
+        "Middletown",
+        "US",
+        "education",
+        &[],
+    ));
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Biology, Qelmeyan University, Middletown, CT, USA"
+        ),
+        ["Qelmeyan University"]
+    );
+    assert!(matched(&r, "Virginia Qelmeyan University, Norfolk, VA, USA").is_empty());
+}
+
+#[test]
+fn vietnamese_words_for_a_university_are_common_words() {
+    let orgs: &[Org] = &[(
+        "0000qvn01",
+        "Qelmvinh University",
+        &["Trường Đại học Qelmvinh"],
+        "Qelmvinh",
+        "VN",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Trường Đại học Qelmvinh, Qelmvinh, Vietnam"),
+        ["Qelmvinh University"]
+    );
+    // "Trường Đại học" alone is "University": it is no name once the city is cut off, though the
+    // string names the city by a word of another place's name, as "Vinh" in "Vĩnh Long".
+    assert!(
+        matched(
+            &r,
+            "Department of Biology, Trường Đại học Cửu Long, Qelmvinh Long, Vietnam"
+        )
+        .is_empty()
+    );
+}
