@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 41;
+pub const FORMAT_VERSION: u32 = 42;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -680,11 +680,12 @@ fn compute_name_keys(orgs: &[Organization]) -> Vec<NameKey> {
                 // alias or a label such as "Royal Institute of Technology" only where the address
                 // names its city, as the matcher checks), not a name cut short of its city
                 // ("University Medical Center" of "... Utrecht").
-                // Two are indexed when they are the display name ("Federation University", in
-                // Ballarat): the matcher takes them only where the address names its city.
+                // Two are indexed when they are the display name, with or without its country
+                // ("Federation University", in Ballarat; "Computer Sciences Corporation (United
+                // States)"): the matcher takes them only where the address names its city.
                 let generic = tokens.iter().all(|t| GENERIC.contains(t.text.as_str()));
                 let own_two = tokens.len() == 2
-                    && form == NameForm::Full
+                    && matches!(form, NameForm::Full | NameForm::WithoutCountry(_))
                     && kind == NameKind::Display
                     && target == i as u32;
                 if generic

@@ -1532,6 +1532,21 @@ impl<'r> AffiliationMatcher<'r> {
                 });
                 continue;
             }
+            // "Centro Universitario de la Defensa, San Javier" is not the Zaragoza centre's name
+            // without its city, nor "University of Arkansas, Fayetteville" Little Rock's: a name cut
+            // short (of its city, its acronym, ...) names no one where the address names another
+            // city.
+            if chosen.form == NameForm::WithoutQualifier
+                && !agrees
+                && parts.iter().enumerate().any(|(pi, p)| {
+                    (pi < span.first_part || pi > span.last_part) && self.part_is_city(p)
+                })
+            {
+                refuse(trace, [chosen], || {
+                    "its name without its city, and the address names another city".into()
+                });
+                continue;
+            }
             accepted.push(Accepted {
                 candidate: chosen.clone(),
                 country_agrees: code.map(|_| true),

@@ -647,11 +647,11 @@ pub(crate) const BODY_WORDS: &[&str] = &[
 /// (plus places) does not identify an organisation.
 pub(crate) static GENERIC_WORDS: &[&str] = &[
     "univ", "inst", "dept", "ctr", "hosp", "coll", "sch", "med", "natl", "lab", "res", "sci",
-    "technol", "engn", "acad", "fac", "int", "assoc", "soc", "fdn", "hlth", "clin", "gen", "grad",
-    "appl", "minist", "govt", "group", "unit", "division", "program", "office", "serv", "council",
-    "board", "company", "studies", "study", "state", "city", "publ", "reg", "dist", "county",
-    "cent", "s", "n", "e", "w", "new", "royal", "federal", "fed", "network", "syst", "trust",
-    "agcy", "section", "clinical", "chair", "dev",
+    "comp", "technol", "engn", "acad", "fac", "int", "assoc", "soc", "fdn", "hlth", "clin", "gen",
+    "grad", "appl", "minist", "govt", "group", "unit", "division", "program", "office", "serv",
+    "council", "board", "company", "studies", "study", "state", "city", "publ", "reg", "dist",
+    "county", "cent", "s", "n", "e", "w", "new", "royal", "federal", "fed", "network", "syst",
+    "trust", "agcy", "section", "clinical", "chair", "dev",
     // Vietnamese: "Trường Đại học" (university), "Học viện" (academy), "Viện" (institute), "Bệnh viện"
     // (hospital).
     "truong", "dai", "hoc", "vien", "benh",

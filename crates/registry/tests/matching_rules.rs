@@ -3101,3 +3101,57 @@ fn vietnamese_words_for_a_university_are_common_words() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_company_named_by_two_common_words_needs_its_city() {
+    let orgs: &[Org] = &[(
+        "0000csc01",
+        "Computer Sciences Corporation (United States)",
+        &[],
+        "Falls Church",
+        "US",
+        "company",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    // A department's subject is no company.
+    assert!(matched(&r, "Univ Qelmington, Comp Sci, Qelmington, NC 28403 USA.").is_empty());
+    assert_eq!(
+        matched(&r, "Computer Sciences Corporation, Falls Church, VA, USA"),
+        ["Computer Sciences Corporation (United States)"]
+    );
+}
+
+#[test]
+fn a_name_cut_short_of_its_city_names_no_one_where_the_address_names_another_city() {
+    let orgs: &[Org] = &[
+        (
+            "0000qcd01",
+            "Centro Universitario de la Qelmensa Zaragoza",
+            &[],
+            "Zaragoza",
+            "ES",
+            "education",
+            &[],
+        ),
+        (
+            "0000qcd02",
+            "Hospital General de San Javier",
+            &[],
+            "San Javier",
+            "ES",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Centro Universitario de la Qelmensa, Zaragoza, Spain"),
+        ["Centro Universitario de la Qelmensa Zaragoza"]
+    );
+    assert_eq!(
+        matched(&r, "Centro Universitario de la Qelmensa, Spain"),
+        ["Centro Universitario de la Qelmensa Zaragoza"]
+    );
+    assert!(matched(&r, "Centro Universitario de la Qelmensa, San Javier, Spain").is_empty());
+}
