@@ -1535,11 +1535,18 @@ impl<'r> AffiliationMatcher<'r> {
             // "Centro Universitario de la Defensa, San Javier" is not the Zaragoza centre's name
             // without its city, nor "University of Arkansas, Fayetteville" Little Rock's: a name cut
             // short (of its city, its acronym, ...) names no one where the address names another
-            // city.
+            // city. A city the name itself writes is no other ("Zurich University of Applied
+            // Sciences (ZHAW), Zurich", in Winterthur).
+            let name_words = span_words(parts, &span);
             if chosen.form == NameForm::WithoutQualifier
                 && !agrees
                 && parts.iter().enumerate().any(|(pi, p)| {
-                    (pi < span.first_part || pi > span.last_part) && self.part_is_city(p)
+                    (pi < span.first_part || pi > span.last_part)
+                        && self.part_is_city(p)
+                        && !part_is_country(input, p)
+                        && !p.tokens[p.core.0..p.core.1]
+                            .iter()
+                            .all(|t| name_words.contains(&t.text.as_str()))
                 })
             {
                 refuse(trace, [chosen], || {

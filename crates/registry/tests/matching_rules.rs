@@ -3155,3 +3155,35 @@ fn a_name_cut_short_of_its_city_names_no_one_where_the_address_names_another_cit
     );
     assert!(matched(&r, "Centro Universitario de la Qelmensa, San Javier, Spain").is_empty());
 }
+
+#[test]
+fn a_city_the_name_writes_is_no_other_city() {
+    let orgs: &[Org] = &[
+        (
+            "0000qhw01",
+            "Qelmzurich University of Applied Sciences Winterthur",
+            &[],
+            "Winterthur",
+            "CH",
+            "education",
+            &[],
+        ),
+        (
+            "0000qhw02",
+            "Qelmzurich Zoo",
+            &[],
+            "Qelmzurich",
+            "CH",
+            "nonprofit",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "School of Life Sciences, Qelmzurich University of Applied Sciences, Qelmzurich, Switzerland"
+        ),
+        ["Qelmzurich University of Applied Sciences Winterthur"]
+    );
+}
