@@ -930,9 +930,10 @@ impl<'r> AffiliationMatcher<'r> {
                 // (a French school's English label): three common words that are not the
                 // organisation's own display name name it only where the address names its city.
                 // Two ("Federation University", in Ballarat) only with the city, whatever the kind.
-                let words = span_words(parts, &c.span);
-                if words.iter().all(|w| GENERIC.contains(w))
-                    && (words.len() < 3 || (words.len() == 3 && c.name_kind != NameKind::Display))
+                if (c.len < 3 || (c.len == 3 && c.name_kind != NameKind::Display))
+                    && span_words(parts, &c.span)
+                        .iter()
+                        .all(|w| GENERIC.contains(w))
                     && !self.city_in_outside(c.org, all_tokens, global_range(parts, &span))
                 {
                     return Some(Misfit::CommonWordsAway);
@@ -1537,10 +1538,9 @@ impl<'r> AffiliationMatcher<'r> {
             // short (of its city, its acronym, ...) names no one where the address names another
             // city. A city the name itself writes is no other ("Zurich University of Applied
             // Sciences (ZHAW), Zurich", in Winterthur).
-            let name_words = span_words(parts, &span);
-            if chosen.form == NameForm::WithoutQualifier
-                && !agrees
-                && parts.iter().enumerate().any(|(pi, p)| {
+            if chosen.form == NameForm::WithoutQualifier && !agrees && {
+                let name_words = span_words(parts, &span);
+                parts.iter().enumerate().any(|(pi, p)| {
                     (pi < span.first_part || pi > span.last_part)
                         && self.part_is_city(p)
                         && !part_is_country(input, p)
@@ -1548,7 +1548,7 @@ impl<'r> AffiliationMatcher<'r> {
                             .iter()
                             .all(|t| name_words.contains(&t.text.as_str()))
                 })
-            {
+            } {
                 refuse(trace, [chosen], || {
                     "its name without its city, and the address names another city".into()
                 });
@@ -2138,10 +2138,7 @@ impl<'r> AffiliationMatcher<'r> {
             };
             if is_separator {
                 let text = &address[part_start..i];
-                let legal_form_only = text
-                    .split_whitespace()
-                    .all(|w| is_legal_form(w.trim_matches(|c: char| !c.is_alphanumeric())));
-                if !text.trim().is_empty() && legal_form_only {
+                if !text.trim().is_empty() && text.split_whitespace().all(is_legal_form) {
                     // "Hitachi, Ltd.": the legal form belongs to the part before.
                     if let Some(last) = parts.pop() {
                         let from = last.start - start;
@@ -2209,9 +2206,7 @@ impl<'r> AffiliationMatcher<'r> {
                     (letters, covered)
                 })
             });
-        let company = text
-            .split_whitespace()
-            .any(|w| is_legal_form(w.trim_matches(|c: char| !c.is_alphanumeric())));
+        let company = text.split_whitespace().any(is_legal_form);
         Some(Part {
             start,
             tokens,

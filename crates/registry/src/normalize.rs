@@ -626,9 +626,13 @@ pub(crate) fn is_abbreviation(word: &str) -> bool {
 static STOPS: LazyLock<FxHashSet<&'static str>> =
     LazyLock::new(|| STOP_WORDS.iter().chain(LEGAL_FORMS).copied().collect());
 
-/// True for a company's legal form ("Ltd", "GmbH", "Corporation"), in any case.
+/// True for a company's legal form ("Ltd.", "GmbH", "Corporation,"), in any case, with the
+/// punctuation around it.
 pub(crate) fn is_legal_form(word: &str) -> bool {
-    LEGAL_FORMS.contains(&word.to_lowercase().as_str())
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    LEGAL_FORMS
+        .iter()
+        .any(|form| form.eq_ignore_ascii_case(word))
 }
 
 /// True for the small words dropped from names ("of", "de", "the").
