@@ -17,8 +17,9 @@ import gzip
 import json
 import os
 import random
-import shutil
 import sys
+
+from gold_set import gold_folder
 
 FIELDS = ["Physics", "Chemistry", "Medicine", "Surgery", "Economics", "Computer Science", "Biology"]
 
@@ -27,8 +28,7 @@ def main():
     data, out_dir = sys.argv[1], sys.argv[2]
     random.seed(int(sys.argv[3]) if len(sys.argv) > 3 else 5)
     ror = os.path.join(data, "ror")
-    gold_dir = os.path.join(out_dir, "ror", "affiliation_gold")
-    os.makedirs(gold_dir, exist_ok=True)
+    gold_dir = gold_folder(data, out_dir, link=("ror_v1_subset.jsonl.gz",))
     with gzip.open(os.path.join(ror, "ror_v2_subset.jsonl.gz"), "rt") as f:
         lines = f.read().splitlines()
     orgs = [json.loads(line) for line in lines]
@@ -38,7 +38,6 @@ def main():
         for i, line in enumerate(lines):
             if i not in held:
                 f.write(line + "\n")
-    shutil.copy(os.path.join(ror, "ror_v1_subset.jsonl.gz"), os.path.join(out_dir, "ror"))
     out = []
     for i in sorted(held):
         r = orgs[i]

@@ -23,6 +23,8 @@ import os
 import random
 import sys
 
+from gold_set import gold_folder
+
 FIELDS = ["Physics", "Chemistry", "Medicine", "Surgery", "Economics", "Computer Science", "Biology",
           "Pediatrics", "Civil Engineering", "History"]
 
@@ -48,12 +50,7 @@ def layout(kind, name, city, country):
 def main():
     data, out_dir = sys.argv[1], sys.argv[2]
     ror = os.path.join(data, "ror")
-    gold_dir = os.path.join(out_dir, "ror", "affiliation_gold")
-    os.makedirs(gold_dir, exist_ok=True)
-    for subset in ("ror_v2_subset.jsonl.gz", "ror_v1_subset.jsonl.gz"):
-        link = os.path.join(out_dir, "ror", subset)
-        if not os.path.exists(link):
-            os.symlink(os.path.abspath(os.path.join(ror, subset)), link)
+    gold_dir = gold_folder(data, out_dir)
     random.seed(13)
     orgs = []
     with gzip.open(os.path.join(ror, "ror_v2_subset.jsonl.gz"), "rt") as f:

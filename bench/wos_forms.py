@@ -20,6 +20,8 @@ import random
 import re
 import sys
 
+from gold_set import gold_folder
+
 # Word → how the Web of Science writes it. Words it keeps as written ('Energy', 'Law') are listed too,
 # so that names made of them are sampled.
 ABBR={'university':'Univ','institute':'Inst','department':'Dept','center':'Ctr','centre':'Ctr','college':'Coll',
@@ -70,12 +72,7 @@ COUNTRY={'US':'USA','CN':'Peoples R China','GB':'England','KR':'South Korea','TW
 def main():
     data, out_dir = sys.argv[1], sys.argv[2]
     ror = os.path.join(data, "ror")
-    gold_dir = os.path.join(out_dir, "ror", "affiliation_gold")
-    os.makedirs(gold_dir, exist_ok=True)
-    for subset in ("ror_v2_subset.jsonl.gz", "ror_v1_subset.jsonl.gz"):
-        link = os.path.join(out_dir, "ror", subset)
-        if not os.path.exists(link):
-            os.symlink(os.path.abspath(os.path.join(ror, subset)), link)
+    gold_dir = gold_folder(data, out_dir)
     random.seed(7)
     recs = []
     with gzip.open(os.path.join(ror, "ror_v2_subset.jsonl.gz"), "rt") as f:
