@@ -1112,6 +1112,11 @@ fn short_word_left(name: &str) -> Option<String> {
         Some(open) if trimmed.ends_with(')') => &trimmed[..open],
         _ => trimmed,
     };
+    // The registry is built at every load: a cheap test first, at most three words and a short one.
+    let short = |w: &str| (1..=3).contains(&w.chars().filter(|c| c.is_alphanumeric()).count());
+    if base.split_whitespace().count() > 3 || !base.split_whitespace().any(short) {
+        return None;
+    }
     match tokenize(base).as_slice() {
         [only] if only.text.chars().count() <= 3 => Some(base[only.start..only.end].to_string()),
         _ => None,
