@@ -397,7 +397,18 @@ static CANONICAL: &[(&str, &[&str])] = &[
             "fac",
         ],
     ),
-    ("int", &["international", "intl", "int"]),
+    // and in Spanish, Portuguese, Catalan, French, German and Italian ("Univ Int La Rioja")
+    (
+        "int",
+        &[
+            "international",
+            "internacional",
+            "internationale",
+            "internazionale",
+            "intl",
+            "int",
+        ],
+    ),
     ("amer", &["american", "amer"]),
     ("assoc", &["association", "assoc"]),
     ("soc", &["society", "soc"]),
@@ -470,7 +481,19 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ),
     ("mech", &["mechanical", "mechanics", "mech"]),
     ("econ", &["economics", "economic", "economy", "econ"]),
-    ("educ", &["education", "educational", "educ"]),
+    // "Univ Nacl Educ Distancia" for the Universidad Nacional de Educación a Distancia
+    (
+        "educ",
+        &[
+            "education",
+            "educational",
+            "educacion",
+            "educacao",
+            "educacio",
+            "educazione",
+            "educ",
+        ],
+    ),
     ("agcy", &["agency", "agcy"]),
     ("adm", &["administration", "adm"]),
     ("govt", &["government", "govt"]),

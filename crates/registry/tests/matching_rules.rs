@@ -3187,3 +3187,36 @@ fn a_city_the_name_writes_is_no_other_city() {
         ["Qelmzurich University of Applied Sciences Winterthur"]
     );
 }
+
+#[test]
+fn international_and_education_in_other_languages_meet_their_web_of_science_abbreviations() {
+    let orgs: &[Org] = &[
+        (
+            "0000qir01",
+            "Universidad Internacional de Qelmrioja",
+            &[],
+            "Logroño",
+            "ES",
+            "education",
+            &[],
+        ),
+        (
+            "0000qed01",
+            "Universidad Nacional de Educación a Qelmdistancia",
+            &[],
+            "Madrid",
+            "ES",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Univ Int Qelmrioja, Doctoral Sch, Logrono, Spain."),
+        ["Universidad Internacional de Qelmrioja"]
+    );
+    assert_eq!(
+        matched(&r, "Univ Nacl Educ Qelmdistancia, Fac Educ, Madrid, Spain."),
+        ["Universidad Nacional de Educación a Qelmdistancia"]
+    );
+}
