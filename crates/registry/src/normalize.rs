@@ -496,6 +496,7 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ),
     ("agcy", &["agency", "agcy"]),
     ("adm", &["administration", "adm"]),
+    ("def", &["defence", "defense", "def"]),
     ("govt", &["government", "govt"]),
     ("mus", &["museum", "music", "mus"]),
     ("observ", &["observatory", "observ"]),

@@ -3220,3 +3220,23 @@ fn international_and_education_in_other_languages_meet_their_web_of_science_abbr
         ["Universidad Nacional de Educación a Qelmdistancia"]
     );
 }
+
+#[test]
+fn defence_is_written_def_and_defense_too() {
+    let orgs: &[Org] = &[(
+        "0000qdf01",
+        "University of Defence",
+        &[],
+        "Belgrade",
+        "RS",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    for written in [
+        "Univ Def, Med Fac, Dept Anesthesiol, Belgrade 11000, Serbia.",
+        "Medical Faculty, University of Defense, Belgrade, Serbia",
+    ] {
+        assert_eq!(matched(&r, written), ["University of Defence"], "{written}");
+    }
+}
