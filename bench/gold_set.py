@@ -1,5 +1,7 @@
 """Shared by the bench scripts that write a gold set of their own (wos_forms.py, name_forms.py,
 holdout.py): the folder layout the `affiliations` example reads."""
+import gzip
+import json
 import os
 
 SUBSETS = ("ror_v2_subset.jsonl.gz", "ror_v1_subset.jsonl.gz")
@@ -15,3 +17,9 @@ def gold_folder(data, out_dir, link=SUBSETS):
         if not os.path.exists(path):
             os.symlink(os.path.abspath(os.path.join(data, "ror", subset)), path)
     return gold_dir
+
+
+def active_organisations(data):
+    """The active records of the ROR v2 subset in DATA/ror, in file order."""
+    with gzip.open(os.path.join(data, "ror", SUBSETS[0]), "rt") as f:
+        return [r for r in map(json.loads, f) if r["status"] == "active"]

@@ -17,13 +17,12 @@ University") needs the city. The check finds names that cannot be found at all; 
 the strings a name does not appear in.
 """
 import collections
-import gzip
 import json
 import os
 import random
 import sys
 
-from gold_set import gold_folder
+from gold_set import active_organisations, gold_folder
 
 FIELDS = ["Physics", "Chemistry", "Medicine", "Surgery", "Economics", "Computer Science", "Biology",
           "Pediatrics", "Civil Engineering", "History"]
@@ -49,15 +48,9 @@ def layout(kind, name, city, country):
 
 def main():
     data, out_dir = sys.argv[1], sys.argv[2]
-    ror = os.path.join(data, "ror")
     gold_dir = gold_folder(data, out_dir)
     random.seed(13)
-    orgs = []
-    with gzip.open(os.path.join(ror, "ror_v2_subset.jsonl.gz"), "rt") as f:
-        for line in f:
-            r = json.loads(line)
-            if r["status"] == "active" and r.get("locations"):
-                orgs.append(r)
+    orgs = [r for r in active_organisations(data) if r.get("locations")]
     holders = collections.Counter(n["value"].lower() for r in orgs for n in r["names"])
     out = []
     for r in random.sample(orgs, 4000):

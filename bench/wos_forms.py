@@ -13,14 +13,13 @@ affiliations example on it:
 The abbreviations below are the Web of Science's as we know them; the check says whether the matcher
 reads these forms, not whether the list is complete.
 """
-import gzip
 import json
 import os
 import random
 import re
 import sys
 
-from gold_set import gold_folder
+from gold_set import active_organisations, gold_folder
 
 # Word → how the Web of Science writes it. Words it keeps as written ('Energy', 'Law') are listed too,
 # so that names made of them are sampled.
@@ -71,23 +70,18 @@ COUNTRY={'US':'USA','CN':'Peoples R China','GB':'England','KR':'South Korea','TW
 
 def main():
     data, out_dir = sys.argv[1], sys.argv[2]
-    ror = os.path.join(data, "ror")
     gold_dir = gold_folder(data, out_dir)
     random.seed(7)
     recs = []
-    with gzip.open(os.path.join(ror, "ror_v2_subset.jsonl.gz"), "rt") as f:
-        for line in f:
-            r = json.loads(line)
-            if r["status"] != "active":
-                continue
-            disp = [n["value"] for n in r["names"] if "ror_display" in n["types"]][0]
-            if not re.fullmatch(r"[A-Za-z0-9 ,.'&()-]+", disp) or "(" in disp:
-                continue
-            words = re.findall(r"[A-Za-z0-9']+|&", disp)
-            if not any(w.lower() in ABBR for w in words):
-                continue
-            g = r["locations"][0]["geonames_details"]
-            recs.append((r["id"], words, g.get("name", ""), g.get("country_code", ""), g.get("country_name", "")))
+    for r in active_organisations(data):
+        disp = [n["value"] for n in r["names"] if "ror_display" in n["types"]][0]
+        if not re.fullmatch(r"[A-Za-z0-9 ,.'&()-]+", disp) or "(" in disp:
+            continue
+        words = re.findall(r"[A-Za-z0-9']+|&", disp)
+        if not any(w.lower() in ABBR for w in words):
+            continue
+        g = r["locations"][0]["geonames_details"]
+        recs.append((r["id"], words, g.get("name", ""), g.get("country_code", ""), g.get("country_name", "")))
     random.shuffle(recs)
     out = []
     for rid, words, city, cc, cname in recs[:4000]:
