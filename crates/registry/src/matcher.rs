@@ -817,11 +817,17 @@ impl<'r> AffiliationMatcher<'r> {
                     && country.is_none_or(|c| region(c) == "US")
             };
             // An acronym over the part's first `covered` tokens.
+            // "JSP Corporation" is the acronym of a company, not of Jigawa State Polytechnic.
+            let companies_only = part.company && part.tokens.len() == 1;
             let mut push_acronym = |letters: &str, covered: usize| {
                 let entries: Vec<NameEntry> = self
                     .registry
                     .acronym(letters)
                     .iter()
+                    .filter(|&&org| {
+                        !companies_only
+                            || self.registry.org(org).types.iter().any(|t| t == "company")
+                    })
                     .map(|&org| NameEntry {
                         org,
                         kind: NameKind::Acronym,

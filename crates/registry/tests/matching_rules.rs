@@ -3020,6 +3020,33 @@ fn a_company_named_by_a_short_word_and_its_legal_form_is_matched_as_an_acronym()
 }
 
 #[test]
+fn an_acronym_with_a_legal_form_names_a_company_only() {
+    let polytechnic: Org = (
+        "0000qjs01",
+        "Qigawa State Polytechnic",
+        &["QSP"],
+        "Dutse",
+        "NG",
+        "education",
+        &[],
+    );
+    let company: Org = (
+        "0000qjs02",
+        "QSP Corporation (Japan)",
+        &[],
+        "Tokyo",
+        "JP",
+        "company",
+        &[],
+    );
+    let r = registry_of(&[polytechnic]);
+    assert!(matched(&r, "QSP Corporation").is_empty());
+    assert_eq!(matched(&r, "QSP"), ["Qigawa State Polytechnic"]);
+    let r = registry_of(&[polytechnic, company]);
+    assert_eq!(matched(&r, "QSP Corporation"), ["QSP Corporation (Japan)"]);
+}
+
+#[test]
 fn nhs_after_a_university_name_makes_a_trust_of_it() {
     let orgs: &[Org] = &[(
         "0000qnh01",
