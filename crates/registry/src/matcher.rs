@@ -1280,7 +1280,14 @@ impl<'r> AffiliationMatcher<'r> {
                 // Missouri State University": the words around the name make it another's.
                 let proper_next = span.end_token < part.tokens.len()
                     && self.starts_proper_name(part, span.end_token);
-                if extends_the_name(input, part, span.first_token, span.end_token, proper_next) {
+                let common_first = !self.starts_proper_name(part, span.first_token);
+                if extends_the_name(
+                    input,
+                    part,
+                    (span.first_token, span.end_token),
+                    proper_next,
+                    common_first,
+                ) {
                     refuse(trace, group.iter().copied(), || {
                         "the words around it make it part of another name".into()
                     });
@@ -2358,7 +2365,13 @@ fn opens_with_body_of(input: &str, part: &Part, first: usize) -> bool {
 /// of another kind ("... University Hospital", "... Health Sciences Center"), or a compass word,
 /// "Saint" or "Mount" comes just before it ("Southeast Missouri State University", "St Andrews
 /// University" is not "Andrews University").
-fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_next: bool) -> bool {
+fn extends_the_name(
+    input: &str,
+    part: &Part,
+    (first, end): (usize, usize),
+    proper_next: bool,
+    common_first: bool,
+) -> bool {
     if let Some(next) = part.tokens.get(end) {
         let between = gap_before(input, part, end);
         // "Simon Fraser University-SIAT": a unit's acronym after the hyphen is not more name.
@@ -2407,7 +2420,8 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_n
             return true;
         }
         // "Technical University of Wrocław", "Open University in Wales": an adjective before a name
-        // that opens with a body word makes another body.
+        // that opens with a body word makes another body. So it does before a name that opens with a
+        // common word ("National Sun Yat-sen University", "National Radiation Protection Institute").
         let adjective = input
             .get(part.start + before.start..part.start + before.end)
             .map(str::to_lowercase)
@@ -2417,7 +2431,10 @@ fn extends_the_name(input: &str, part: &Part, first: usize, end: usize, proper_n
                         || w.ends_with("ic")
                         || matches!(w.as_str(), "open" | "free"))
             });
-        if adjective && spaced && BODY_WORDS.contains(&part.tokens[first].text.as_str()) {
+        if adjective
+            && spaced
+            && (common_first || BODY_WORDS.contains(&part.tokens[first].text.as_str()))
+        {
             return true;
         }
     }

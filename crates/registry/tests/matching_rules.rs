@@ -3267,3 +3267,33 @@ fn defence_is_written_def_and_defense_too() {
         assert_eq!(matched(&r, written), ["University of Defence"], "{written}");
     }
 }
+
+#[test]
+fn an_adjective_before_a_name_of_common_words_makes_a_longer_name() {
+    let institute: Org = (
+        "0000qrp01",
+        "Radiation Protection Institute",
+        &[],
+        "Accra",
+        "GH",
+        "facility",
+        &[],
+    );
+    // Other names that use "Radiation" and "Protection", so that they are common words.
+    let others: Vec<Org> = (0..16)
+        .map(|i| -> Org {
+            let id: &'static str = Box::leak(format!("0000qro{i:02}").into_boxed_str());
+            let name: &'static str =
+                Box::leak(format!("Radiation and Protection Office {i}").into_boxed_str());
+            (id, name, &[], "Elsewhere", "FR", "government", &[])
+        })
+        .collect();
+    let mut orgs = vec![institute];
+    orgs.extend(others);
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(&r, "Radiation Protection Institute, Accra, Ghana"),
+        ["Radiation Protection Institute"]
+    );
+    assert!(matched(&r, "National Radiation Protection Institute, Accra, Ghana").is_empty());
+}
