@@ -683,6 +683,8 @@ pub(crate) static GENERIC_WORDS: &[&str] = &[
     // Vietnamese: "Trường Đại học" (university), "Học viện" (academy), "Viện" (institute), "Bệnh viện"
     // (hospital).
     "truong", "dai", "hoc", "vien", "benh",
+    // Czech and Slovak "Vysoká škola", Polish "Wyższa Szkoła" (higher school): a college.
+    "vysoka", "skola", "wyzsza", "szkola",
 ];
 
 pub(crate) static GENERIC: LazyLock<FxHashSet<&'static str>> =

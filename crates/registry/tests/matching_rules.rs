@@ -3297,3 +3297,30 @@ fn an_adjective_before_a_name_of_common_words_makes_a_longer_name() {
     );
     assert!(matched(&r, "National Radiation Protection Institute, Accra, Ghana").is_empty());
 }
+
+#[test]
+fn higher_school_in_czech_slovak_and_polish_is_a_common_name() {
+    let college: Org = (
+        "0000qti01",
+        "QTI University",
+        // As ROR has it: the Slovak label is the common name alone.
+        &["Vysoká škola"],
+        "Dubnica nad Váhom",
+        "SK",
+        "education",
+        &[],
+    );
+    let r = registry_of(&[college]);
+    assert_eq!(
+        matched(&r, "QTI University, Dubnica nad Váhom, Slovakia"),
+        ["QTI University"]
+    );
+    // Another college: "Vysoká škola" (higher school) alone names no one.
+    assert!(
+        matched(
+            &r,
+            "Vysoká Škola Zdravotníctva a Sociálnej Práce, Bratislava, Slovakia"
+        )
+        .is_empty()
+    );
+}
