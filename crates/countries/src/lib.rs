@@ -134,7 +134,8 @@ pub fn resolve_countries(affiliations: &str) -> Vec<&'static str> {
 /// The address is read from the end, the way Web of Science and Scopus write it: the country comes
 /// last, possibly after a postcode; a US address may stop at "MA 02115" or at the state. A segment must
 /// *be* a country name (not merely contain one), so "Beth Israel Deaconess", "New England Biolabs" or
-/// "Jersey City" never name a country. Trailing e-mail addresses, ORCIDs and URLs are ignored.
+/// "Jersey City" never name a country; only the last segment may end with one, when the word before
+/// does not make it part of a name. Trailing e-mail addresses, ORCIDs and URLs are ignored.
 pub fn resolve_country_detailed(affiliation: &str) -> Option<CountryMatch> {
     let segments: Vec<&str> = affiliation
         .split([',', ';', '\n', '\t', '|'])
@@ -228,6 +229,9 @@ fn match_segment(
     if !is_last {
         return None;
     }
+    if let Some(code) = country_ending_the_address(&words, &raw_tokens) {
+        return Some((code, "a country name ends the address"));
+    }
     // Addresses that stop at the state or province.
     let bare = original.trim().trim_end_matches('.');
     if bare.len() == 2 && bare.chars().all(|c| c.is_ascii_uppercase()) && is_us_state_code(bare) {
@@ -273,6 +277,39 @@ fn match_segment(
     }
     if AUSTRALIAN_STATES.contains(&norm) && norm != "act" {
         return Some(("AU", "Australian state ends the address"));
+    }
+    None
+}
+
+/// "Federal University of Technology Akure Nigeria": an address that lost its commas still ends with
+/// its country. The name must end with a capital word and be more than a code, and the word before
+/// it must not make it part of a name: "University of Nigeria", "New Mexico", "New South Wales",
+/// "Beth Israel".
+fn country_ending_the_address(words: &[&str], raw_tokens: &[&str]) -> Option<&'static str> {
+    const PART_OF_A_NAME: &[&str] = &[
+        "of", "the", "de", "del", "della", "di", "du", "des", "da", "do", "der", "for", "in",
+        "and", "new", "nova", "south", "north", "east", "west", "beth", "mount", "mt",
+    ];
+    // "People's Republic of China" is six words once normalised.
+    for take in (1..=6.min(words.len().saturating_sub(1))).rev() {
+        let tail = &words[words.len() - take..];
+        let Some(code) = NAMES.get(tail.join(" ").as_str()) else {
+            continue;
+        };
+        // "Athens Georgia" is the state as often as the country.
+        if tail == ["georgia"] {
+            return None;
+        }
+        let before = words[words.len() - take - 1];
+        let capitalised = raw_tokens
+            .last()
+            .and_then(|t| t.chars().find(|c| c.is_alphabetic()))
+            .is_some_and(char::is_uppercase);
+        if tail.concat().len() >= 4 && capitalised && !PART_OF_A_NAME.contains(&before) {
+            return Some(code);
+        }
+        // A longer tail that is a country decides: "... Papua New Guinea" is not Guinea.
+        return None;
     }
     None
 }

@@ -345,3 +345,37 @@ fn district_of_columbia_and_hong_kong_districts_end_an_address() {
         Some("HK")
     );
 }
+
+#[test]
+fn a_country_ends_an_address_that_lost_its_commas() {
+    let cases: &[(&str, Option<&str>)] = &[
+        (
+            "Department of Food Science and Technology Federal University of Technology Akure Nigeria",
+            Some("NG"),
+        ),
+        ("Tohoku University Sendai Japan", Some("JP")),
+        ("Universiti Putra Malaysia", Some("MY")),
+        (
+            "Xi'an Jiaotong University Xi'an Shaanxi People's Republic of China",
+            Some("CN"),
+        ),
+        ("Monash University; Clayton Australia", Some("AU")),
+        ("The Oaks, Belfast, N Ireland", Some("GB")),
+        // The word before makes the country part of a name.
+        ("University of Nigeria", None),
+        ("Department of Physics, University of New Mexico", None),
+        // Not Wales.
+        ("Sydney New South Wales", None),
+        ("Rutgers University, New Jersey", Some("US")),
+        ("Beth Israel", None),
+        ("College of Mount Saint Vincent", None),
+        // The state as often as the country.
+        ("US Environmental Protection Agency Athens Georgia", None),
+        // Not written as a name, or only a code.
+        ("Institute for turkey research", None),
+        ("Fish and Wildlife Service US", None),
+    ];
+    for (address, expected) in cases {
+        assert_eq!(resolve_country(address), *expected, "{address}");
+    }
+}

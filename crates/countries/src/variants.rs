@@ -23,6 +23,7 @@ pub(crate) static COUNTRY_VARIANTS: &[(&str, &str)] = &[
     ("wales", "GB"),
     ("northern ireland", "GB"),
     ("north ireland", "GB"),
+    ("n ireland", "GB"),
     ("the united kingdom", "GB"),
     ("united kingdom of great britain and northern ireland", "GB"),
     ("england uk", "GB"),
