@@ -1154,10 +1154,32 @@ impl<'r> AffiliationMatcher<'r> {
                 if country_at_name.is_none()
                     && words.iter().all(|t| GENERIC.contains(t.text.as_str()))
                 {
-                    refuse(trace, group.iter().copied(), || {
-                        "its words are common ones, inside a longer part".into()
-                    });
-                    continue;
+                    // "... Federal University of Technology Akure Nigeria": unless its own city, and
+                    // nothing else, follows it to the end of the part.
+                    let mut rest = &part.tokens[span.end_token..part.core.1.max(span.end_token)];
+                    if let Some(country_words) = (1..=3.min(rest.len())).rev().find(|&n| {
+                        let tail: Vec<&str> = rest[rest.len() - n..]
+                            .iter()
+                            .map(|t| t.text.as_str())
+                            .collect();
+                        tandem_countries::country_code_for_name(&tail.join(" ")).is_some()
+                    }) {
+                        rest = &rest[..rest.len() - country_words];
+                    }
+                    let in_own_city =
+                        |c: &Candidate| !rest.is_empty() && self.only_its_city(c.org, rest);
+                    if !group.iter().any(|c| in_own_city(c)) {
+                        refuse(trace, group.iter().copied(), || {
+                            "its words are common ones, inside a longer part".into()
+                        });
+                        continue;
+                    }
+                    narrow(
+                        &mut group,
+                        in_own_city,
+                        trace,
+                        "its words are common ones: the namesake in the city after it was taken",
+                    );
                 }
                 // "Kiel Institut für Weltwirtschaft": the organisation's own city, and nothing else,
                 // before its name places it; it does not make a longer name.

@@ -3324,3 +3324,38 @@ fn higher_school_in_czech_slovak_and_polish_is_a_common_name() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_name_of_common_words_inside_a_part_needs_its_own_city_after_it() {
+    let university: Org = (
+        "0000qfu01",
+        "Federal University of Technology",
+        &[],
+        "Qakure",
+        "NG",
+        "education",
+        &[],
+    );
+    let r = registry_of(&[university]);
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Food Science Federal University of Technology Qakure Nigeria"
+        ),
+        ["Federal University of Technology"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Department of Food Science Federal University of Technology Nigeria"
+        )
+        .is_empty()
+    );
+    assert!(
+        matched(
+            &r,
+            "Department of Food Science Federal University of Technology Lagos Nigeria"
+        )
+        .is_empty()
+    );
+}
