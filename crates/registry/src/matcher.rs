@@ -1303,6 +1303,40 @@ impl<'r> AffiliationMatcher<'r> {
                 let proper_next = span.end_token < part.tokens.len()
                     && self.starts_proper_name(part, span.end_token);
                 let common_first = !self.starts_proper_name(part, span.first_token);
+                // "Indian Spinal Injuries Centre", "Romanian-American University": a country's
+                // adjective before such a name makes another country's body of it. Of its own
+                // country it is a description ("German Federal Institute for Risk Assessment").
+                if let Some(adjective_country) = span
+                    .first_token
+                    .checked_sub(1)
+                    .filter(|_| {
+                        let gap = gap_before(input, part, span.first_token);
+                        gap.trim().is_empty() || is_dash(gap)
+                    })
+                    .and_then(|t| {
+                        tandem_countries::country_code_for_adjective(&part.tokens[t].text)
+                    })
+                    .filter(|_| {
+                        common_first
+                            || BODY_WORDS.contains(&part.tokens[span.first_token].text.as_str())
+                    })
+                {
+                    let of_that_country = |c: &Candidate| {
+                        self.registry.org(c.org).country_code.as_deref() == Some(adjective_country)
+                    };
+                    if !group.iter().any(|c| of_that_country(c)) {
+                        refuse(trace, group.iter().copied(), || {
+                            "a country's adjective before it names another country's body".into()
+                        });
+                        continue;
+                    }
+                    narrow(
+                        &mut group,
+                        of_that_country,
+                        trace,
+                        "the namesake in the country of the adjective before it was taken",
+                    );
+                }
                 if extends_the_name(
                     input,
                     part,
@@ -2451,7 +2485,8 @@ fn extends_the_name(
                 w.chars().count() >= 4
                     && (w.ends_with("al")
                         || w.ends_with("ic")
-                        || matches!(w.as_str(), "open" | "free"))
+                        || w.ends_with("ary")
+                        || matches!(w.as_str(), "open" | "free" | "maritime" | "marine"))
             });
         if adjective
             && spaced

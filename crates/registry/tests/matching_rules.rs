@@ -3359,3 +3359,62 @@ fn a_name_of_common_words_inside_a_part_needs_its_own_city_after_it() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_country_adjective_before_a_name_makes_another_countrys_body_of_it() {
+    let orgs: &[Org] = &[
+        (
+            "0000qsi01",
+            "Institute of Spinal Qinjuries",
+            &[],
+            "Qobe",
+            "JP",
+            "healthcare",
+            &[],
+        ),
+        (
+            "0000qra01",
+            "Institute of Qisk Assessment",
+            &[],
+            "Berlin",
+            "DE",
+            "government",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Institute of Spinal Qinjuries"),
+        ["Institute of Spinal Qinjuries"]
+    );
+    assert!(matched(&r, "Indian Institute of Spinal Qinjuries").is_empty());
+    assert!(matched(&r, "Romanian-Institute of Spinal Qinjuries").is_empty());
+    // Of its own country the adjective only describes it.
+    assert_eq!(
+        matched(&r, "German Institute of Qisk Assessment, Berlin, Germany"),
+        ["Institute of Qisk Assessment"]
+    );
+}
+
+#[test]
+fn maritime_before_a_university_makes_another_university() {
+    let orgs: &[Org] = &[(
+        "0000qsz01",
+        "University of Qszczecin",
+        &[],
+        "Qszczecin",
+        "PL",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert!(matched(&r, "Maritime University of Qszczecin, Qszczecin, Poland").is_empty());
+    assert!(matched(&r, "Military University of Qszczecin, Qszczecin, Poland").is_empty());
+    assert_eq!(
+        matched(
+            &r,
+            "Faculty of Law, University of Qszczecin, Qszczecin, Poland"
+        ),
+        ["University of Qszczecin"]
+    );
+}
