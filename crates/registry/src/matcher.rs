@@ -1607,15 +1607,20 @@ impl<'r> AffiliationMatcher<'r> {
             // short (of its city, its acronym, ...) names no one where the address names another
             // city. A city the name itself writes is no other ("Zurich University of Applied
             // Sciences (ZHAW), Zurich", in Winterthur).
+            // But a name cut of its own city ("Auburn University at Montgomery") names no one where
+            // the address names the city the rest of it writes ("Auburn University, Auburn").
             if chosen.form == NameForm::WithoutQualifier && !agrees && {
                 let name_words = span_words(parts, &span);
+                let mut cut_of_its_city = None;
                 parts.iter().enumerate().any(|(pi, p)| {
                     (pi < span.first_part || pi > span.last_part)
                         && self.part_is_city(p)
                         && !part_is_country(input, p)
-                        && !p.tokens[p.core.0..p.core.1]
+                        && (!p.tokens[p.core.0..p.core.1]
                             .iter()
                             .all(|t| name_words.contains(&t.text.as_str()))
+                            || *cut_of_its_city
+                                .get_or_insert_with(|| self.cut_of_its_city(chosen, &name_words)))
                 })
             } {
                 refuse(trace, [chosen], || {
@@ -1630,6 +1635,23 @@ impl<'r> AffiliationMatcher<'r> {
             });
         }
         accepted
+    }
+
+    /// True when the full name of a candidate found without its qualifier writes the organisation's
+    /// own city in the words the match left out ("at Montgomery").
+    fn cut_of_its_city(&self, c: &Candidate, matched_words: &[&str]) -> bool {
+        let Some(full) = self.registry.org(c.owner).names.get(c.name as usize) else {
+            return false;
+        };
+        let left_out: Vec<String> = tokenize(&full.value)
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|w| !matched_words.contains(&w.as_str()))
+            .collect();
+        self.registry
+            .city_keys(c.org)
+            .iter()
+            .any(|city| !city.is_empty() && city.iter().all(|w| left_out.contains(w)))
     }
 
     /// Of several candidates, the one with far more ROR relationships than any other (at least

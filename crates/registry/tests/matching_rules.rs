@@ -3418,3 +3418,34 @@ fn maritime_before_a_university_makes_another_university() {
         ["University of Qszczecin"]
     );
 }
+
+#[test]
+fn a_name_cut_of_its_city_names_no_one_in_the_city_the_rest_of_it_writes() {
+    let orgs: &[Org] = &[
+        (
+            "0000qau01",
+            "Qauburn University at Qmontgomery",
+            &[],
+            "Qmontgomery",
+            "US",
+            "education",
+            &[],
+        ),
+        // Another organisation in Qauburn, so that the registry knows the town.
+        (
+            "0000qau02",
+            "Lee County Qhospital",
+            &[],
+            "Qauburn",
+            "US",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Qauburn University, Qmontgomery, AL, USA"),
+        ["Qauburn University at Qmontgomery"]
+    );
+    assert!(matched(&r, "Qauburn University, Qauburn, AL, USA").is_empty());
+}
