@@ -1602,6 +1602,28 @@ impl<'r> AffiliationMatcher<'r> {
                 });
                 continue;
             }
+            // "Mindanao State University – General Santos": a city joined to the name by a dash
+            // names a campus, which is not the organisation where the city is not its own.
+            if !agrees
+                && parts.get(span.last_part + 1).is_some_and(|next| {
+                    let last = &parts[span.last_part];
+                    let gap = input
+                        .get(
+                            last.start + last.tokens.last().map_or(0, |t| t.end)
+                                ..next.start + next.tokens.first().map_or(0, |t| t.start),
+                        )
+                        .unwrap_or_default();
+                    is_dash(gap)
+                        && self.part_is_city(next)
+                        && !part_is_country(input, next)
+                        && !self.only_its_city(chosen.org, &next.tokens[next.core.0..next.core.1])
+                })
+            {
+                refuse(trace, [chosen], || {
+                    "a dash joins another city to its name: a campus there".into()
+                });
+                continue;
+            }
             // "Centro Universitario de la Defensa, San Javier" is not the Zaragoza centre's name
             // without its city, nor "University of Arkansas, Fayetteville" Little Rock's: a name cut
             // short (of its city, its acronym, ...) names no one where the address names another

@@ -3449,3 +3449,47 @@ fn a_name_cut_of_its_city_names_no_one_in_the_city_the_rest_of_it_writes() {
     );
     assert!(matched(&r, "Qauburn University, Qauburn, AL, USA").is_empty());
 }
+
+#[test]
+fn a_city_joined_to_a_name_by_a_dash_names_a_campus() {
+    let orgs: &[Org] = &[
+        (
+            "0000qms01",
+            "Qindanao State University",
+            &[],
+            "Qarawi",
+            "PH",
+            "education",
+            &[],
+        ),
+        // Another organisation in General Qantos, so that the registry knows the city.
+        (
+            "0000qms02",
+            "General Qantos Doctors' Hospital",
+            &[],
+            "General Qantos",
+            "PH",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert!(
+        matched(
+            &r,
+            "Qindanao State University – General Qantos, Philippines"
+        )
+        .is_empty()
+    );
+    assert!(
+        matched(
+            &r,
+            "Qindanao State University - General Qantos, Philippines"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        matched(&r, "Qindanao State University – Qarawi, Philippines"),
+        ["Qindanao State University"]
+    );
+}
