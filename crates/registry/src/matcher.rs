@@ -1298,6 +1298,42 @@ impl<'r> AffiliationMatcher<'r> {
                         group = in_own_city;
                     }
                 }
+                // "Université d'Alabama à Huntsville", "University of Alabama at Birmingham": "at"
+                // and another city, to the end of the part, name a campus there.
+                if span.end_token < part.core.1 {
+                    let rest = &part.tokens[span.end_token..part.core.1];
+                    let at = gap_before(input, part, span.end_token)
+                        .split(|c: char| !c.is_alphabetic())
+                        .any(|w| matches!(w.to_lowercase().as_str(), "at" | "à" | "in" | "en"));
+                    let rest_ids = &part.ids[span.end_token..part.core.1];
+                    if at
+                        && !rest_ids.contains(&UNKNOWN)
+                        && self.registry.is_city(hash_ids(rest_ids))
+                    {
+                        // A university system is taken to its campus there below.
+                        let in_own_city = |c: &Candidate| {
+                            let org = self.registry.org(c.org);
+                            self.only_its_city(c.org, rest)
+                                || is_system(org)
+                                    && org
+                                        .children()
+                                        .filter_map(|r| self.registry.index_of(r))
+                                        .any(|campus| self.only_its_city(campus, rest))
+                        };
+                        if !group.iter().any(|c| in_own_city(c)) {
+                            refuse(trace, group.iter().copied(), || {
+                                "\"at\" another city after it names a campus there".into()
+                            });
+                            continue;
+                        }
+                        narrow(
+                            &mut group,
+                            in_own_city,
+                            trace,
+                            "the namesake in the city named after \"at\" was taken",
+                        );
+                    }
+                }
                 // "University of Miami Hospital", "University of Missouri-Kansas City", "Southeast
                 // Missouri State University": the words around the name make it another's.
                 let proper_next = span.end_token < part.tokens.len()
@@ -2811,7 +2847,6 @@ fn is_system(org: &Organization) -> bool {
     org.children().next().is_some() && org.display_name.split_whitespace().any(|w| w == "System")
 }
 
-/// The words a span covers, across its parts.
 /// True when the whole part is a country's name ("Austria", "Peoples R China").
 fn part_is_country(input: &str, p: &Part) -> bool {
     !p.tokens.is_empty()
@@ -2859,6 +2894,7 @@ fn span_token_ranges<'p>(
         })
 }
 
+/// The words a span covers, across its parts.
 fn span_words<'p>(parts: &'p [Part], span: &Span) -> Vec<&'p str> {
     span_token_ranges(parts, span)
         .flat_map(|(p, tokens)| p.tokens[tokens].iter().map(|t| t.text.as_str()))

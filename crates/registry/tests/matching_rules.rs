@@ -3493,3 +3493,73 @@ fn a_city_joined_to_a_name_by_a_dash_names_a_campus() {
         ["Qindanao State University"]
     );
 }
+
+#[test]
+fn at_another_city_after_a_name_names_a_campus_there() {
+    let orgs: &[Org] = &[
+        (
+            "0000qal01",
+            "University of Qalabama",
+            &[],
+            "Qtuscaloosa",
+            "US",
+            "education",
+            &[],
+        ),
+        // Another organisation in Qhuntsville, so that the registry knows the town.
+        (
+            "0000qal02",
+            "Qhuntsville Hospital",
+            &[],
+            "Qhuntsville",
+            "US",
+            "healthcare",
+            &[],
+        ),
+        (
+            "0000qtx01",
+            "University of Qtexas System",
+            &["University of Qtexas"],
+            "Qaustin",
+            "US",
+            "education",
+            &[("child", "0000qtx02")],
+        ),
+        (
+            "0000qtx02",
+            "Qtexas Health Science Center at Qhouston",
+            &[],
+            "Qhouston",
+            "US",
+            "education",
+            &[("parent", "0000qtx01")],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert!(
+        matched(
+            &r,
+            "University of Qalabama at Qhuntsville, Qhuntsville, AL, USA"
+        )
+        .is_empty()
+    );
+    assert!(
+        matched(
+            &r,
+            "Université de Qalabama à Qhuntsville, Qhuntsville, United States"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        matched(&r, "University of Qalabama at Qtuscaloosa, AL, USA"),
+        ["University of Qalabama"]
+    );
+    // A university system goes to its campus in that city.
+    assert_eq!(
+        matched(
+            &r,
+            "McGovern Medical School, University of Qtexas at Qhouston, TX, USA"
+        ),
+        ["Qtexas Health Science Center at Qhouston"]
+    );
+}
