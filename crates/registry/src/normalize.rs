@@ -616,6 +616,19 @@ static LEGAL_FORMS: &[&str] = &[
     "srl",
     "pvt",
     "pty",
+    // Sweden, Finland, Japan, Malaysia, Brazil and Portugal, France, Denmark, Norway; "LLP". Not "Pte"
+    // (Singapore): "PTE" is also the University of Pécs.
+    "ab",
+    "oy",
+    "oyj",
+    "kk",
+    "bhd",
+    "sdn",
+    "ltda",
+    "sarl",
+    "aps",
+    "asa",
+    "llp",
 ];
 
 static CANON_MAP: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::new(|| {

@@ -3563,3 +3563,36 @@ fn at_another_city_after_a_name_names_a_campus_there() {
         ["Qtexas Health Science Center at Qhouston"]
     );
 }
+
+#[test]
+fn nordic_and_other_legal_forms_are_dropped_like_ltd() {
+    let orgs: &[Org] = &[
+        (
+            "0000qer01",
+            "Qricsson (Sweden)",
+            &[],
+            "Kista",
+            "SE",
+            "company",
+            &[],
+        ),
+        (
+            "0000qsx01",
+            "Qsciex (Canada)",
+            &[],
+            "Concord",
+            "CA",
+            "company",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Qricsson AB, Kista, Sweden"),
+        ["Qricsson (Sweden)"]
+    );
+    assert_eq!(
+        matched(&r, "AB QSCIEX, Concord, Ontario, Canada L4K 4V8"),
+        ["Qsciex (Canada)"]
+    );
+}
