@@ -3188,7 +3188,8 @@ fn a_city_the_name_writes_is_no_other_city() {
     let orgs: &[Org] = &[
         (
             "0000qhw01",
-            "Qelmzurich University of Applied Sciences Winterthur",
+            // A name that writes another city than its own, with its acronym.
+            "Qelmzurich University of Applied Sciences (QHAW)",
             &[],
             "Winterthur",
             "CH",
@@ -3211,7 +3212,7 @@ fn a_city_the_name_writes_is_no_other_city() {
             &r,
             "School of Life Sciences, Qelmzurich University of Applied Sciences, Qelmzurich, Switzerland"
         ),
-        ["Qelmzurich University of Applied Sciences Winterthur"]
+        ["Qelmzurich University of Applied Sciences (QHAW)"]
     );
 }
 
