@@ -1598,6 +1598,14 @@ impl<'r> AffiliationMatcher<'r> {
             let chosen = &chosen;
             let agrees = city_agrees(chosen);
             // The same acronym stands alone, beside nothing but its country ("IAEA, Austria").
+            // "Universidad Gran Asunción (UNIGRAN)": an acronym in brackets after a body's name is
+            // that body's; it is not another organisation's whose names share no word with it.
+            if kind == MatchKind::Acronym && self.acronym_of_another_name(input, parts, chosen) {
+                refuse(trace, [chosen], || {
+                    "it is in brackets after another body's name".into()
+                });
+                continue;
+            }
             let acronym_alone = kind == MatchKind::Acronym
                 && span.end_token >= parts[span.first_part].core.1
                 && parts.len() == 2
@@ -1693,6 +1701,46 @@ impl<'r> AffiliationMatcher<'r> {
             });
         }
         accepted
+    }
+
+    /// True when the acronym `c` stands in brackets right after a part that names a body
+    /// ("Universidad Gran Asunción (UNIGRAN)") whose proper words none of the organisation's names
+    /// write.
+    fn acronym_of_another_name(&self, input: &str, parts: &[Part], c: &Candidate) -> bool {
+        let pi = c.span.first_part;
+        let Some(before) = pi.checked_sub(1).map(|i| &parts[i]) else {
+            return false;
+        };
+        let (Some(last), Some(first)) = (before.tokens.last(), parts[pi].tokens.first()) else {
+            return false;
+        };
+        let gap = input
+            .get(before.start + last.end..parts[pi].start + first.start)
+            .unwrap_or_default();
+        if gap.trim() != "("
+            || !before
+                .tokens
+                .iter()
+                .any(|t| BODY_WORDS.contains(&t.text.as_str()))
+        {
+            return false;
+        }
+        let proper: Vec<&str> = before
+            .tokens
+            .iter()
+            .map(|t| t.text.as_str())
+            .filter(|w| !GENERIC.contains(w) && w.chars().count() > 2)
+            .collect();
+        if proper.is_empty() {
+            return false;
+        }
+        !self
+            .registry
+            .org(c.org)
+            .names
+            .iter()
+            .flat_map(|n| tokenize(&n.value))
+            .any(|t| proper.contains(&t.text.as_str()))
     }
 
     /// True when the full name of a candidate found without its qualifier writes the organisation's

@@ -3597,3 +3597,27 @@ fn nordic_and_other_legal_forms_are_dropped_like_ltd() {
         ["Qsciex (Canada)"]
     );
 }
+
+#[test]
+fn an_acronym_in_brackets_after_a_bodys_name_is_that_bodys() {
+    let orgs: &[Org] = &[(
+        "0000qug01",
+        "Centro Universitário Qunigran Capital",
+        &["QUNIGRAN"],
+        "Campo Grande",
+        "BR",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Centro Universitário Qunigran Capital (QUNIGRAN)"),
+        ["Centro Universitário Qunigran Capital"]
+    );
+    // A unit before it is the acronym's unit, not another body.
+    assert_eq!(
+        matched(&r, "Faculdade de Direito (QUNIGRAN)"),
+        ["Centro Universitário Qunigran Capital"]
+    );
+    assert!(matched(&r, "Universidad Gran Qasunción (QUNIGRAN)").is_empty());
+}
