@@ -323,6 +323,23 @@ fn refuse<'c>(
     }
 }
 
+/// Keeps the candidates of `group` that pass `keep` and notes the others as passed over; when none
+/// passes, refuses them all for `refused` and returns false.
+fn narrow_or_refuse(
+    group: &mut Vec<&Candidate>,
+    keep: impl Fn(&Candidate) -> bool,
+    trace: &mut Trace<'_>,
+    refused: impl FnOnce() -> String,
+    narrowed: &str,
+) -> bool {
+    if !group.iter().any(|c| keep(c)) {
+        refuse(trace, group.iter().copied(), refused);
+        return false;
+    }
+    narrow(group, keep, trace, narrowed);
+    true
+}
+
 /// Keeps the candidates of `group` that pass `keep`, if any does; notes the others as passed over.
 /// `keep` runs once per candidate, and not at all for a group of one.
 fn narrow(
@@ -1115,20 +1132,19 @@ impl<'r> AffiliationMatcher<'r> {
             if let Some((named, _)) = country_at_name {
                 let there =
                     |c: &Candidate| self.registry.org(c.org).country_code.as_deref() == Some(named);
-                if !group.iter().any(|c| there(c)) {
-                    refuse(trace, group.iter().copied(), || {
-                        format!(
-                            "{named} is written against it, and it is not there: another body's name"
-                        )
-                    });
-                    continue;
-                }
-                narrow(
+                if !narrow_or_refuse(
                     &mut group,
                     there,
                     trace,
+                    || {
+                        format!(
+                            "{named} is written against it, and it is not there: another body's name"
+                        )
+                    },
                     "a namesake in the country written against the name was taken",
-                );
+                ) {
+                    continue;
+                }
             }
             let before_country = country_at_name.is_some_and(|(_, before)| before);
             if code.is_none()
@@ -1168,18 +1184,15 @@ impl<'r> AffiliationMatcher<'r> {
                     }
                     let in_own_city =
                         |c: &Candidate| !rest.is_empty() && self.only_its_city(c.org, rest);
-                    if !group.iter().any(|c| in_own_city(c)) {
-                        refuse(trace, group.iter().copied(), || {
-                            "its words are common ones, inside a longer part".into()
-                        });
-                        continue;
-                    }
-                    narrow(
+                    if !narrow_or_refuse(
                         &mut group,
                         in_own_city,
                         trace,
+                        || "its words are common ones, inside a longer part".into(),
                         "its words are common ones: the namesake in the city after it was taken",
-                    );
+                    ) {
+                        continue;
+                    }
                 }
                 // "Kiel Institut für Weltwirtschaft": the organisation's own city, and nothing else,
                 // before its name places it; it does not make a longer name.
@@ -1320,18 +1333,15 @@ impl<'r> AffiliationMatcher<'r> {
                                         .filter_map(|r| self.registry.index_of(r))
                                         .any(|campus| self.only_its_city(campus, rest))
                         };
-                        if !group.iter().any(|c| in_own_city(c)) {
-                            refuse(trace, group.iter().copied(), || {
-                                "\"at\" another city after it names a campus there".into()
-                            });
-                            continue;
-                        }
-                        narrow(
+                        if !narrow_or_refuse(
                             &mut group,
                             in_own_city,
                             trace,
+                            || "\"at\" another city after it names a campus there".into(),
                             "the namesake in the city named after \"at\" was taken",
-                        );
+                        ) {
+                            continue;
+                        }
                     }
                 }
                 // "University of Miami Hospital", "University of Missouri-Kansas City", "Southeast
@@ -1360,18 +1370,15 @@ impl<'r> AffiliationMatcher<'r> {
                     let of_that_country = |c: &Candidate| {
                         self.registry.org(c.org).country_code.as_deref() == Some(adjective_country)
                     };
-                    if !group.iter().any(|c| of_that_country(c)) {
-                        refuse(trace, group.iter().copied(), || {
-                            "a country's adjective before it names another country's body".into()
-                        });
-                        continue;
-                    }
-                    narrow(
+                    if !narrow_or_refuse(
                         &mut group,
                         of_that_country,
                         trace,
+                        || "a country's adjective before it names another country's body".into(),
                         "the namesake in the country of the adjective before it was taken",
-                    );
+                    ) {
+                        continue;
+                    }
                 }
                 if extends_the_name(
                     input,
