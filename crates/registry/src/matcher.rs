@@ -801,7 +801,12 @@ impl<'r> AffiliationMatcher<'r> {
                     .flat_map(|p| &p.misspelt[p.core.0..p.core.1])
                     .filter(|&&m| m)
                     .count();
-                if misspelt > 1 {
+                // Nor is a misspelt word alone beside its country: "Siegen, Germany" is not
+                // "Siemens (Germany)".
+                let misspelt_word_alone = group.iter().any(|p| {
+                    p.core.1 - p.core.0 == 1 && p.misspelt[p.core.0..p.core.1].contains(&true)
+                }) && group.iter().any(|p| part_is_country(input, p));
+                if misspelt > 1 || misspelt_word_alone {
                     continue;
                 }
                 let hash = hash_ids(&ids);
@@ -2621,7 +2626,18 @@ fn extends_the_name(
                     && (w.ends_with("al")
                         || w.ends_with("ic")
                         || w.ends_with("ary")
-                        || matches!(w.as_str(), "open" | "free" | "maritime" | "marine"))
+                        || matches!(
+                            w.as_str(),
+                            "open"
+                                | "free"
+                                | "freie"
+                                | "vrije"
+                                | "libre"
+                                | "libera"
+                                | "maritime"
+                                | "marine"
+                                | "metropolitan"
+                        ))
             });
         if adjective
             && spaced

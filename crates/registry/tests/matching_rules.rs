@@ -3621,3 +3621,63 @@ fn an_acronym_in_brackets_after_a_bodys_name_is_that_bodys() {
     );
     assert!(matched(&r, "Universidad Gran Qasunción (QUNIGRAN)").is_empty());
 }
+
+#[test]
+fn a_misspelt_word_alone_beside_its_country_names_no_one() {
+    let orgs: &[Org] = &[(
+        "0000qsm01",
+        "Qiemens (Germany)",
+        &[],
+        "Munich",
+        "DE",
+        "company",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(matched(&r, "Qiemens, Germany"), ["Qiemens (Germany)"]);
+    assert!(matched(&r, "Department of Physics, Qiemenz, Germany").is_empty());
+}
+
+#[test]
+fn freie_and_metropolitan_before_a_body_make_another_body() {
+    let orgs: &[Org] = &[
+        (
+            "0000qhu01",
+            "Humboldt-Universität zu Qberlin",
+            &["Universität Qberlin"],
+            "Qberlin",
+            "DE",
+            "education",
+            &[],
+        ),
+        (
+            "0000qci01",
+            "College of Qindustrial Technology",
+            &[],
+            "Qamagasaki",
+            "JP",
+            "education",
+            &[],
+        ),
+    ];
+    // Other names that use "Metropolitan", so that it is a common word.
+    let mut orgs = orgs.to_vec();
+    orgs.extend((0..16).map(|i| -> Org {
+        let id: &'static str = Box::leak(format!("0000qmt{i:02}").into_boxed_str());
+        let name: &'static str = Box::leak(format!("Metropolitan Qoffice {i}").into_boxed_str());
+        (id, name, &[], "Elsewhere", "FR", "government", &[])
+    }));
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(&r, "Universität Qberlin, Qberlin, Germany"),
+        ["Humboldt-Universität zu Qberlin"]
+    );
+    assert!(matched(&r, "Freie Universität Qberlin, Qberlin, Germany").is_empty());
+    assert!(
+        matched(
+            &r,
+            "Qokyo Metropolitan College of Qindustrial Technology, Japan"
+        )
+        .is_empty()
+    );
+}
