@@ -1609,7 +1609,6 @@ impl<'r> AffiliationMatcher<'r> {
             }
             let chosen = &chosen;
             let agrees = city_agrees(chosen);
-            // The same acronym stands alone, beside nothing but its country ("IAEA, Austria").
             // "Universidad Gran Asunción (UNIGRAN)": an acronym in brackets after a body's name is
             // that body's; it is not another organisation's whose names share no word with it.
             if kind == MatchKind::Acronym && self.acronym_of_another_name(input, parts, chosen) {
@@ -1618,6 +1617,7 @@ impl<'r> AffiliationMatcher<'r> {
                 });
                 continue;
             }
+            // The same acronym stands alone, beside nothing but its country ("IAEA, Austria").
             let acronym_alone = kind == MatchKind::Acronym
                 && span.end_token >= parts[span.first_part].core.1
                 && parts.len() == 2
@@ -1662,14 +1662,7 @@ impl<'r> AffiliationMatcher<'r> {
             // names a campus, which is not the organisation where the city is not its own.
             if !agrees
                 && parts.get(span.last_part + 1).is_some_and(|next| {
-                    let last = &parts[span.last_part];
-                    let gap = input
-                        .get(
-                            last.start + last.tokens.last().map_or(0, |t| t.end)
-                                ..next.start + next.tokens.first().map_or(0, |t| t.start),
-                        )
-                        .unwrap_or_default();
-                    is_dash(gap)
+                    is_dash(gap_between(input, &parts[span.last_part], next))
                         && self.part_is_city(next)
                         && !part_is_country(input, next)
                         && !self.only_its_city(chosen.org, &next.tokens[next.core.0..next.core.1])
@@ -1723,13 +1716,7 @@ impl<'r> AffiliationMatcher<'r> {
         let Some(before) = pi.checked_sub(1).map(|i| &parts[i]) else {
             return false;
         };
-        let (Some(last), Some(first)) = (before.tokens.last(), parts[pi].tokens.first()) else {
-            return false;
-        };
-        let gap = input
-            .get(before.start + last.end..parts[pi].start + first.start)
-            .unwrap_or_default();
-        if gap.trim() != "("
+        if gap_between(input, before, &parts[pi]).trim() != "("
             || !before
                 .tokens
                 .iter()
@@ -2513,6 +2500,13 @@ fn gap_before<'s>(input: &'s str, part: &Part, token: usize) -> &'s str {
     input
         .get(part.start + part.tokens[token - 1].end..part.start + part.tokens[token].start)
         .unwrap_or_default()
+}
+
+/// What the input has between the last word of `before` and the first word of the part `after` it.
+fn gap_between<'s>(input: &'s str, before: &Part, after: &Part) -> &'s str {
+    let end = before.start + before.tokens.last().map_or(0, |t| t.end);
+    let start = after.start + after.tokens.first().map_or(0, |t| t.start);
+    input.get(end..start).unwrap_or_default()
 }
 
 /// True for a hyphen or a dash between two words, spaces allowed.

@@ -640,27 +640,39 @@ fn record(&(id, name, aliases, city, country, kind, relationships): &Org, named:
     )
 }
 
+/// `count` organisations in one place, the `i`th named `name(i)`: the words their names share become
+/// common words, which the matcher no longer reads as proper names. Ids are `id_prefix` and `i`,
+/// nine characters in all.
+fn orgs_named(
+    count: usize,
+    id_prefix: &str,
+    name: impl Fn(usize) -> String,
+    (city, country, kind): (&'static str, &'static str, &'static str),
+) -> Vec<Org> {
+    (0..count)
+        .map(|i| -> Org {
+            let width = 9 - id_prefix.len();
+            let id = Box::leak(format!("{id_prefix}{i:0width$}").into_boxed_str());
+            let name = Box::leak(name(i).into_boxed_str());
+            (id, name, &[], city, country, kind, &[])
+        })
+        .collect()
+}
+
 fn registry() -> Registry {
     // Subjects are words many organisations use in their names: twenty nutrition and vision
     // research institutes.
-    let ids: Vec<String> = (0..20).map(|i| format!("0nutr{i:04}")).collect();
-    let names: Vec<String> = (0..20)
-        .map(|i| {
+    let subjects = orgs_named(
+        20,
+        "0nutr",
+        |i| {
             format!(
                 "Institute of Human Nutrition and Vision Research {}",
                 ["Alpha", "Beta", "Gamma", "Delta"][i % 4].to_string() + &"x".repeat(i)
             )
-        })
-        .collect();
-    let subjects: Vec<Org> = ids
-        .iter()
-        .zip(&names)
-        .map(|(id, name)| {
-            let id: &'static str = Box::leak(id.clone().into_boxed_str());
-            let name: &'static str = Box::leak(name.clone().into_boxed_str());
-            (id, name, &[][..], "Elsewhere", "FR", "facility", &[][..])
-        })
-        .collect();
+        },
+        ("Elsewhere", "FR", "facility"),
+    );
     let lines: Vec<String> = ORGS
         .iter()
         .chain(&subjects)
@@ -1757,15 +1769,12 @@ fn common_words_before_of_and_a_city_are_another_bodys_name() {
         &[],
     );
     // Common words: twenty other university institutes.
-    let others: Vec<Org> = (0..20)
-        .map(|i| {
-            let id: &'static str = Box::leak(format!("0inst{i:04}").into_boxed_str());
-            let name: &'static str = Box::leak(
-                format!("Instituto Universitário Zeta{}", "x".repeat(i)).into_boxed_str(),
-            );
-            (id, name, &[][..], "Faro", "PT", "education", &[][..])
-        })
-        .collect();
+    let others = orgs_named(
+        20,
+        "0inst",
+        |i| format!("Instituto Universitário Zeta{}", "x".repeat(i)),
+        ("Faro", "PT", "education"),
+    );
     let lines: Vec<String> = std::iter::once(&ispa)
         .chain(&others)
         .map(|o| record(o, ORGS))
@@ -3074,14 +3083,12 @@ fn nhs_after_a_university_name_makes_a_trust_of_it() {
 #[test]
 fn a_us_state_before_a_name_makes_a_longer_name() {
     // "Virginia" is in many names, so it is no proper name by its rarity.
-    let mut orgs: Vec<Org> = (0..20)
-        .map(|i| {
-            let id: &'static str = Box::leak(format!("0vir{i:05}").into_boxed_str());
-            let name: &'static str =
-                Box::leak(format!("Virginia Qelm Society {}", "x".repeat(i + 1)).into_boxed_str());
-            (id, name, &[][..], "Richmond", "US", "nonprofit", &[][..])
-        })
-        .collect();
+    let mut orgs = orgs_named(
+        20,
+        "0vir",
+        |i| format!("Virginia Qelm Society {}", "x".repeat(i + 1)),
+        ("Richmond", "US", "nonprofit"),
+    );
     orgs.push((
         "0000qwy01",
         "Qelmeyan University",
@@ -3281,16 +3288,13 @@ fn an_adjective_before_a_name_of_common_words_makes_a_longer_name() {
         &[],
     );
     // Other names that use "Radiation" and "Protection", so that they are common words.
-    let others: Vec<Org> = (0..16)
-        .map(|i| -> Org {
-            let id: &'static str = Box::leak(format!("0000qro{i:02}").into_boxed_str());
-            let name: &'static str =
-                Box::leak(format!("Radiation and Protection Office {i}").into_boxed_str());
-            (id, name, &[], "Elsewhere", "FR", "government", &[])
-        })
-        .collect();
     let mut orgs = vec![institute];
-    orgs.extend(others);
+    orgs.extend(orgs_named(
+        16,
+        "0000qro",
+        |i| format!("Radiation and Protection Office {i}"),
+        ("Elsewhere", "FR", "government"),
+    ));
     let r = registry_of(&orgs);
     assert_eq!(
         matched(&r, "Radiation Protection Institute, Accra, Ghana"),
@@ -3662,11 +3666,12 @@ fn freie_and_metropolitan_before_a_body_make_another_body() {
     ];
     // Other names that use "Metropolitan", so that it is a common word.
     let mut orgs = orgs.to_vec();
-    orgs.extend((0..16).map(|i| -> Org {
-        let id: &'static str = Box::leak(format!("0000qmt{i:02}").into_boxed_str());
-        let name: &'static str = Box::leak(format!("Metropolitan Qoffice {i}").into_boxed_str());
-        (id, name, &[], "Elsewhere", "FR", "government", &[])
-    }));
+    orgs.extend(orgs_named(
+        16,
+        "0000qmt",
+        |i| format!("Metropolitan Qoffice {i}"),
+        ("Elsewhere", "FR", "government"),
+    ));
     let r = registry_of(&orgs);
     assert_eq!(
         matched(&r, "Universität Qberlin, Qberlin, Germany"),
