@@ -1397,6 +1397,29 @@ impl<'r> AffiliationMatcher<'r> {
                     });
                     continue;
                 }
+                // "Universitas Dinamika Bangsa" is not the "Universitas Dinamika", unless the words
+                // after are the organisation's own ("University of Enna Kore").
+                if self.proper_name_after(input, part, span.end_token) {
+                    let rest: Vec<&str> = part.tokens[span.end_token..part.core.1]
+                        .iter()
+                        .map(|t| t.text.as_str())
+                        .collect();
+                    let own_words = |c: &Candidate| {
+                        self.registry.org(c.org).names.iter().any(|n| {
+                            let words = tokenize(&n.value);
+                            rest.iter().all(|w| words.iter().any(|t| t.text == *w))
+                        }) || (code.is_some() && self.city_in_outside(c.org, all_tokens, outside))
+                    };
+                    if !narrow_or_refuse(
+                        &mut group,
+                        own_words,
+                        trace,
+                        || "the proper name after it makes it part of a longer name".into(),
+                        "the namesake whose name has the words after it was taken",
+                    ) {
+                        continue;
+                    }
+                }
                 // "Department of Materials Science and Engineering": common words after a unit word
                 // that opens the part are its subject, whatever body has that name ("A Division of
                 // Eli Lilly and Company" names one).
@@ -2098,6 +2121,39 @@ impl<'r> AffiliationMatcher<'r> {
             || (self.registry.is_city(hash_ids(&[id]))
                 && !self.town_written_long(part, token..token + 1))
             || tandem_countries::country_code_for_name(&part.tokens[token].text).is_some()
+    }
+
+    /// True when one to three capitalised words, each a proper name but neither a place nor an
+    /// acronym, follow the name with only a space between and end its part ("Universitas Dinamika
+    /// Bangsa", "Institute of Earth Sciences Jaume Almera"): they are the end of a longer name.
+    fn proper_name_after(&self, input: &str, part: &Part, end: usize) -> bool {
+        let rest = end..part.core.1;
+        if rest.is_empty() || rest.len() > 3 || !gap_before(input, part, end).trim().is_empty() {
+            return false;
+        }
+        // A place among them ("... Miami Coral Gables Florida") places the name.
+        let place = rest.clone().any(|t| {
+            (t + 1..=rest.end).any(|to| {
+                let ids = &part.ids[t..to];
+                !ids.contains(&UNKNOWN) && self.registry.is_city(hash_ids(ids))
+            }) || tandem_countries::is_us_state_name(&part.tokens[t].text)
+        });
+        !place
+            && rest.clone().all(|t| {
+                let token = &part.tokens[t];
+                let word = slice(input, part.start + token.start, part.start + token.end);
+                // "TaTU", "GovAI": capitals inside a word make an acronym.
+                let capitalised = word.chars().next().is_some_and(char::is_uppercase)
+                    && word.chars().skip(1).all(|c| !c.is_uppercase());
+                let id = part.ids[t];
+                capitalised
+                    && !word.chars().any(|c| c.is_ascii_digit())
+                    && (id == UNKNOWN || self.registry.word_frequency(id) < 15)
+                    && tandem_countries::country_code_for_name(&token.text).is_none()
+                    && !UNIT_WORDS.contains(&token.text.as_str())
+                    && !BODY_WORDS.contains(&token.text.as_str())
+                    && (t + 1 == part.core.1 || gap_before(input, part, t + 1).trim().is_empty())
+            })
     }
 
     /// True when a word of the span is a proper name.

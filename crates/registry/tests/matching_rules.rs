@@ -3686,3 +3686,56 @@ fn freie_and_metropolitan_before_a_body_make_another_body() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_proper_name_after_a_name_makes_a_longer_name() {
+    let orgs: &[Org] = &[
+        (
+            "0000qdn01",
+            "Universitas Qinamika",
+            &[],
+            "Jambi",
+            "ID",
+            "education",
+            &[],
+        ),
+        (
+            "0000qek01",
+            "Università degli Studi di Qenna Qore",
+            &["University of Qenna"],
+            "Qenna",
+            "IT",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Universitas Qinamika, Jambi, Indonesia"),
+        ["Universitas Qinamika"]
+    );
+    assert!(matched(&r, "Universitas Qinamika Bangsa, Qambi, Indonesia").is_empty());
+    // Its own city and country named apart from it place it: the words are a unit's.
+    assert_eq!(
+        matched(&r, "Universitas Qinamika Perpustakaan, Jambi, Indonesia"),
+        ["Universitas Qinamika"]
+    );
+    // Its own city, a unit ("Fakultas" is a faculty) or an acronym after it are not more name.
+    assert_eq!(
+        matched(&r, "Universitas Qinamika Jambi, Indonesia"),
+        ["Universitas Qinamika"]
+    );
+    assert_eq!(
+        matched(&r, "Universitas Qinamika Fakultas Qeknik, Jambi, Indonesia"),
+        ["Universitas Qinamika"]
+    );
+    assert_eq!(
+        matched(&r, "Universitas Qinamika UniQIN, Jambi, Indonesia"),
+        ["Universitas Qinamika"]
+    );
+    // Nor are the organisation's own words.
+    assert_eq!(
+        matched(&r, "Faculty of Law, University of Qenna Qore, Qenna, Italy"),
+        ["Università degli Studi di Qenna Qore"]
+    );
+}
