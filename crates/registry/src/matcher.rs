@@ -2649,7 +2649,23 @@ fn extends_the_name(
         if (spaced || abbreviated)
             && matches!(
                 before.text.as_str(),
-                "n" | "s" | "e" | "w" | "ne" | "nw" | "se" | "sw" | "st" | "mt"
+                "n" | "s"
+                    | "e"
+                    | "w"
+                    | "ne"
+                    | "nw"
+                    | "se"
+                    | "sw"
+                    | "northern"
+                    | "southern"
+                    | "eastern"
+                    | "western"
+                    | "northeastern"
+                    | "northwestern"
+                    | "southeastern"
+                    | "southwestern"
+                    | "st"
+                    | "mt"
             )
         {
             return true;

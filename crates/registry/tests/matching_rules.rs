@@ -3739,3 +3739,38 @@ fn a_proper_name_after_a_name_makes_a_longer_name() {
         ["Università degli Studi di Qenna Qore"]
     );
 }
+
+#[test]
+fn western_and_the_other_compass_adjectives_before_a_name_make_a_longer_name() {
+    let orgs: &[Org] = &[(
+        "0000qms01",
+        "Qindanao State University",
+        &[],
+        "Marawi",
+        "PH",
+        "education",
+        &[],
+    )];
+    // Other names that use "Western", so that it is a common word.
+    let mut orgs = orgs.to_vec();
+    orgs.extend(orgs_named(
+        16,
+        "0000qwe",
+        |i| format!("Western Qoffice {i}"),
+        ("Elsewhere", "FR", "government"),
+    ));
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "College of Science, Qindanao State University, Philippines"
+        ),
+        ["Qindanao State University"]
+    );
+    for s in [
+        "College of Science, Western Qindanao State University, Zamboanga City, Philippines",
+        "College of Science, Southeastern Qindanao State University, Philippines",
+    ] {
+        assert!(matched(&r, s).is_empty(), "{s}");
+    }
+}
