@@ -3774,3 +3774,39 @@ fn western_and_the_other_compass_adjectives_before_a_name_make_a_longer_name() {
         assert!(matched(&r, s).is_empty(), "{s}");
     }
 }
+
+#[test]
+fn portuguese_do_and_da_after_a_name_join_it_to_more() {
+    let orgs: &[Org] = &[(
+        "0000qfr01",
+        "Universidade Federal do Rio Qrande",
+        &[],
+        "Qassino",
+        "BR",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Instituto de Física, Universidade Federal do Rio Qrande, Brazil"
+        ),
+        ["Universidade Federal do Rio Qrande"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Instituto de Física, Universidade Federal do Rio Qrande do Sul, Brazil"
+        )
+        .is_empty()
+    );
+    // Its own city after "do" places it.
+    assert_eq!(
+        matched(
+            &r,
+            "Instituto de Física, Universidade Federal do Rio Qrande do Qassino, Brazil"
+        ),
+        ["Universidade Federal do Rio Qrande"]
+    );
+}
