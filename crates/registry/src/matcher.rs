@@ -1294,8 +1294,12 @@ impl<'r> AffiliationMatcher<'r> {
                 // the preposition, to the end of the part, is the organisation's own city.
                 if continues_to_the_right(input, part, span.end_token) {
                     let rest = &part.tokens[span.end_token..part.core.1.max(span.end_token)];
+                    // "Ural State Medical University of the Ministry of Health": a body with a name
+                    // of its own "of" the ministry it answers to is whole.
+                    let of_its_ministry = rest.first().is_some_and(|t| t.text == "minist")
+                        && self.has_proper_word(parts, &span);
                     // "Gifu University of Japan": the country after it was checked above.
-                    if country_at_name.is_none_or(|(_, before)| before) {
+                    if !of_its_ministry && country_at_name.is_none_or(|(_, before)| before) {
                         // A name of common words before "of" and a city is another body's name:
                         // "Instituto Universitário de Lisboa" is not the "Instituto Universitário"
                         // there.

@@ -3810,3 +3810,43 @@ fn portuguese_do_and_da_after_a_name_join_it_to_more() {
         ["Universidade Federal do Rio Qrande"]
     );
 }
+
+#[test]
+fn a_body_of_the_ministry_it_answers_to_is_whole() {
+    let orgs: &[Org] = &[
+        (
+            "0000qus01",
+            "Qural State Medical University",
+            &[],
+            "Yekaterinburg",
+            "RU",
+            "education",
+            &[],
+        ),
+        (
+            "0000qmh01",
+            "Ministry of Health of the Russian Federation",
+            &[],
+            "Moscow",
+            "RU",
+            "government",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Qural State Medical University of the Ministry of Health of the Russian Federation, Yekaterinburg, Russia"
+        ),
+        ["Qural State Medical University"]
+    );
+    // Other words after "of" still make a longer name.
+    assert!(
+        matched(
+            &r,
+            "Qural State Medical University of Qupper Studies, Yekaterinburg, Russia"
+        )
+        .is_empty()
+    );
+}
