@@ -966,6 +966,30 @@ impl<'r> AffiliationMatcher<'r> {
                 {
                     return Some(Misfit::CommonWordsAway);
                 }
+                // "Institute of Pathology" (an alias of the Pathologisches Institut in
+                // Heidelberg), "Institute of Experimental Medicine": an institute's, centre's or
+                // laboratory's alias of common words is many units' name, so it needs the
+                // organisation's country or city. A word in capitals ("of the CAS") or a country's
+                // adjective ("of the Czech Academy of Sciences") makes it the organisation's own.
+                if code.is_none()
+                    && c.name_kind == NameKind::Alias
+                    && !slice(input, c.start, c.end)
+                        .split(|ch: char| !ch.is_alphanumeric())
+                        .any(|w| w.chars().count() >= 2 && w.chars().all(char::is_uppercase))
+                    && matches!(
+                        parts[span.first_part].tokens[span.first_token]
+                            .text
+                            .as_str(),
+                        "inst" | "ctr" | "lab" | "dept"
+                    )
+                    && !self.has_proper_word(parts, &c.span)
+                    && !span_words(parts, &c.span)
+                        .iter()
+                        .any(|w| tandem_countries::country_code_for_adjective(w).is_some())
+                    && !self.city_in_outside(c.org, all_tokens, global_range(parts, &span))
+                {
+                    return Some(Misfit::CommonWordsAway);
+                }
                 // "Canberra, Australian Capital Territory, Australia": a name that is only the
                 // organisation's own city or region (an alias of the ACT Government) is, in an
                 // address, the place.

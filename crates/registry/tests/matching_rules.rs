@@ -3850,3 +3850,48 @@ fn a_body_of_the_ministry_it_answers_to_is_whole() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_units_common_alias_needs_its_country_or_city() {
+    let orgs: &[Org] = &[(
+        "0000qpi01",
+        "Qathologisches Institut",
+        &["Institute of Pathology"],
+        "Qeidelberg",
+        "DE",
+        "facility",
+        &[],
+    )];
+    // Other names that use "Institute" and "Pathology", so that they are common words.
+    let mut orgs = orgs.to_vec();
+    orgs.extend(orgs_named(
+        16,
+        "0000qpa",
+        |i| format!("Pathology Qoffice {i}"),
+        ("Elsewhere", "FR", "facility"),
+    ));
+    orgs.extend(orgs_named(
+        16,
+        "0000qin",
+        |i| format!("Institute Qalpha {i}"),
+        ("Elsewhere", "FR", "facility"),
+    ));
+    let r = registry_of(&orgs);
+    assert!(matched(&r, "Laboratory of Qancer Genomics, Institute of Pathology").is_empty());
+    assert_eq!(
+        matched(
+            &r,
+            "Laboratory of Qancer Genomics, Institute of Pathology, Germany"
+        ),
+        ["Qathologisches Institut"]
+    );
+    assert_eq!(
+        matched(&r, "Institute of Pathology, Qeidelberg"),
+        ["Qathologisches Institut"]
+    );
+    // Its own name needs neither.
+    assert_eq!(
+        matched(&r, "Laboratory of Qancer Genomics, Qathologisches Institut"),
+        ["Qathologisches Institut"]
+    );
+}
