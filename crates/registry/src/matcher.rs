@@ -2709,8 +2709,8 @@ fn extends_the_name(
         if spaced && (ORDINALS.contains(&before.text.as_str()) || ordinal_suffix) {
             return true;
         }
-        // "Technical University of Wrocław", "Open University in Wales": an adjective before a name
-        // that opens with a body word makes another body. So it does before a name that opens with a
+        // "Technical University of Wrocław", "Open University in Wales", "European University
+        // Cyprus": an adjective before a name that opens with a body word makes another body. So it does before a name that opens with a
         // common word ("National Sun Yat-sen University", "National Radiation Protection Institute").
         let adjective = input
             .get(part.start + before.start..part.start + before.end)
@@ -2720,6 +2720,7 @@ fn extends_the_name(
                     && (w.ends_with("al")
                         || w.ends_with("ic")
                         || w.ends_with("ary")
+                        || w.ends_with("ous")
                         || matches!(
                             w.as_str(),
                             "open"
@@ -2731,6 +2732,32 @@ fn extends_the_name(
                                 | "maritime"
                                 | "marine"
                                 | "metropolitan"
+                                | "independent"
+                                | "private"
+                                | "popular"
+                                | "modern"
+                                | "agrarian"
+                                | "christian"
+                                | "lutheran"
+                                | "adventist"
+                                | "baptist"
+                                | "methodist"
+                                | "protestant"
+                                | "orthodox"
+                                | "hebrew"
+                                | "jewish"
+                                | "european"
+                                | "eurasian"
+                                | "asian"
+                                | "african"
+                                | "arab"
+                                | "arabian"
+                                | "latin"
+                                | "nordic"
+                                | "scandinavian"
+                                | "mediterranean"
+                                | "caribbean"
+                                | "balkan"
                         ))
             });
         if adjective

@@ -3895,3 +3895,31 @@ fn a_units_common_alias_needs_its_country_or_city() {
         ["Qathologisches Institut"]
     );
 }
+
+#[test]
+fn european_autonomous_and_other_adjectives_before_a_university_make_another() {
+    let orgs: &[Org] = &[(
+        "0000qcy01",
+        "University of Qyprus",
+        &[],
+        "Nicosia",
+        "CY",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "School of Dentistry, University of Qyprus, Nicosia, Cyprus"
+        ),
+        ["University of Qyprus"]
+    );
+    for s in [
+        "School of Dentistry, European University of Qyprus, Nicosia, Cyprus",
+        "School of Dentistry, Autonomous University of Qyprus, Nicosia, Cyprus",
+        "School of Dentistry, Independent University of Qyprus, Nicosia, Cyprus",
+    ] {
+        assert!(matched(&r, s).is_empty(), "{s}");
+    }
+}
