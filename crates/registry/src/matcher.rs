@@ -2710,56 +2710,12 @@ fn extends_the_name(
             return true;
         }
         // "Technical University of Wrocław", "Open University in Wales", "European University
-        // Cyprus": an adjective before a name that opens with a body word makes another body. So it does before a name that opens with a
-        // common word ("National Sun Yat-sen University", "National Radiation Protection Institute").
+        // Cyprus": an adjective before a name that opens with a body word makes another body. So it
+        // does before a name that opens with a common word ("National Sun Yat-sen University",
+        // "National Radiation Protection Institute").
         let adjective = input
             .get(part.start + before.start..part.start + before.end)
-            .map(str::to_lowercase)
-            .is_some_and(|w| {
-                w.chars().count() >= 4
-                    && (w.ends_with("al")
-                        || w.ends_with("ic")
-                        || w.ends_with("ary")
-                        || w.ends_with("ous")
-                        || matches!(
-                            w.as_str(),
-                            "open"
-                                | "free"
-                                | "freie"
-                                | "vrije"
-                                | "libre"
-                                | "libera"
-                                | "maritime"
-                                | "marine"
-                                | "metropolitan"
-                                | "independent"
-                                | "private"
-                                | "popular"
-                                | "modern"
-                                | "agrarian"
-                                | "christian"
-                                | "lutheran"
-                                | "adventist"
-                                | "baptist"
-                                | "methodist"
-                                | "protestant"
-                                | "orthodox"
-                                | "hebrew"
-                                | "jewish"
-                                | "european"
-                                | "eurasian"
-                                | "asian"
-                                | "african"
-                                | "arab"
-                                | "arabian"
-                                | "latin"
-                                | "nordic"
-                                | "scandinavian"
-                                | "mediterranean"
-                                | "caribbean"
-                                | "balkan"
-                        ))
-            });
+            .is_some_and(is_adjective);
         if adjective
             && spaced
             && (common_first || BODY_WORDS.contains(&part.tokens[first].text.as_str()))
@@ -2768,6 +2724,55 @@ fn extends_the_name(
         }
     }
     false
+}
+
+/// True when a word reads as an adjective that names a kind of body ("National", "Technical",
+/// "Autonomous", "Open", "European"): before a body's name it makes another body's name.
+fn is_adjective(word: &str) -> bool {
+    let w = word.to_lowercase();
+    w.chars().count() >= 4
+        && (w.ends_with("al")
+            || w.ends_with("ic")
+            || w.ends_with("ary")
+            || w.ends_with("ous")
+            || matches!(
+                w.as_str(),
+                "open"
+                    | "free"
+                    | "freie"
+                    | "vrije"
+                    | "libre"
+                    | "libera"
+                    | "maritime"
+                    | "marine"
+                    | "metropolitan"
+                    | "independent"
+                    | "private"
+                    | "popular"
+                    | "modern"
+                    | "agrarian"
+                    | "christian"
+                    | "lutheran"
+                    | "adventist"
+                    | "baptist"
+                    | "methodist"
+                    | "protestant"
+                    | "orthodox"
+                    | "hebrew"
+                    | "jewish"
+                    | "european"
+                    | "eurasian"
+                    | "asian"
+                    | "african"
+                    | "arab"
+                    | "arabian"
+                    | "latin"
+                    | "nordic"
+                    | "scandinavian"
+                    | "mediterranean"
+                    | "caribbean"
+                    | "balkan"
+            ))
 }
 
 /// True when the name found inside a part follows, with nothing but a space or a hyphen between, a
