@@ -2735,6 +2735,12 @@ fn is_adjective(word: &str) -> bool {
             || w.ends_with("ic")
             || w.ends_with("ary")
             || w.ends_with("ous")
+            // "Nationale", "Polytechnique", "Bayerisches", "Sächsische".
+            || w.ends_with("ale")
+            || w.ends_with("ique")
+            || ["isch", "ische", "isches", "ischer", "ischen"]
+                .iter()
+                .any(|e| w.ends_with(e))
             || matches!(
                 w.as_str(),
                 "open"

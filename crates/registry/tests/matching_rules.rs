@@ -3898,16 +3898,41 @@ fn a_units_common_alias_needs_its_country_or_city() {
 
 #[test]
 fn european_autonomous_and_other_adjectives_before_a_university_make_another() {
-    let orgs: &[Org] = &[(
-        "0000qcy01",
-        "University of Qyprus",
-        &[],
-        "Nicosia",
-        "CY",
-        "education",
-        &[],
-    )];
+    let orgs: &[Org] = &[
+        (
+            "0000qcy01",
+            "University of Qyprus",
+            &[],
+            "Nicosia",
+            "CY",
+            "education",
+            &[],
+        ),
+        (
+            "0000qdr01",
+            "Universität Qdresden",
+            &[],
+            "Qdresden",
+            "DE",
+            "education",
+            &[],
+        ),
+    ];
     let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Institut für Physik, Universität Qdresden, Qdresden, Germany"
+        ),
+        ["Universität Qdresden"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Institut für Physik, Sächsische Universität Qdresden, Qdresden, Germany"
+        )
+        .is_empty()
+    );
     assert_eq!(
         matched(
             &r,
