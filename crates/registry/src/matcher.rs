@@ -1427,7 +1427,7 @@ impl<'r> AffiliationMatcher<'r> {
                 }
                 // "Universitas Dinamika Bangsa" is not the "Universitas Dinamika", unless the words
                 // after are the organisation's own ("University of Enna Kore").
-                if self.proper_name_after(input, part, span.end_token) {
+                if self.proper_name_after(input, part, (span.first_token, span.end_token)) {
                     let rest: Vec<&str> = part.tokens[span.end_token..part.core.1]
                         .iter()
                         .map(|t| t.text.as_str())
@@ -2154,8 +2154,11 @@ impl<'r> AffiliationMatcher<'r> {
     /// True when one to three capitalised words, each a proper name but neither a place nor an
     /// acronym, follow the name with only a space between and end its part ("Universitas Dinamika
     /// Bangsa", "Institute of Earth Sciences Jaume Almera"): they are the end of a longer name.
-    fn proper_name_after(&self, input: &str, part: &Part, end: usize) -> bool {
+    fn proper_name_after(&self, input: &str, part: &Part, (first, end): (usize, usize)) -> bool {
         let rest = end..part.core.1;
+        // "Laboratoire de Biochimie Théorique": so does an adjective alone after a body's name, as
+        // French and Spanish write them.
+        let body_name = BODY_WORDS.contains(&part.tokens[first].text.as_str());
         if rest.is_empty() || rest.len() > 3 || !gap_before(input, part, end).trim().is_empty() {
             return false;
         }
@@ -2174,9 +2177,10 @@ impl<'r> AffiliationMatcher<'r> {
                 let capitalised = word.chars().next().is_some_and(char::is_uppercase)
                     && word.chars().skip(1).all(|c| !c.is_uppercase());
                 let id = part.ids[t];
+                let adjective_alone = body_name && rest.len() == 1 && is_adjective(&word);
                 capitalised
                     && !word.chars().any(|c| c.is_ascii_digit())
-                    && (id == UNKNOWN || self.registry.word_frequency(id) < 15)
+                    && (id == UNKNOWN || self.registry.word_frequency(id) < 15 || adjective_alone)
                     && tandem_countries::country_code_for_name(&token.text).is_none()
                     && !UNIT_WORDS.contains(&token.text.as_str())
                     && !BODY_WORDS.contains(&token.text.as_str())

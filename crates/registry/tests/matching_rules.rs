@@ -3733,6 +3733,30 @@ fn a_proper_name_after_a_name_makes_a_longer_name() {
         matched(&r, "Universitas Qinamika UniQIN, Jambi, Indonesia"),
         ["Universitas Qinamika"]
     );
+    // Nor, after a body's name, is an adjective alone, as French and Spanish write them.
+    let lab: &[Org] = &[(
+        "0000qlb01",
+        "Laboratoire de Qiochimie",
+        &[],
+        "Qaris",
+        "FR",
+        "facility",
+        &[],
+    )];
+    // Other names that use "Théorique", so that it is a common word.
+    let mut lab = lab.to_vec();
+    lab.extend(orgs_named(
+        16,
+        "0000qth",
+        |i| format!("Physique Théorique Qoffice {i}"),
+        ("Elsewhere", "BE", "facility"),
+    ));
+    let lab = registry_of(&lab);
+    assert_eq!(
+        matched(&lab, "Laboratoire de Qiochimie, Qaris, France"),
+        ["Laboratoire de Qiochimie"]
+    );
+    assert!(matched(&lab, "Laboratoire de Qiochimie Théorique, Qyon, France").is_empty());
     // Nor are the organisation's own words.
     assert_eq!(
         matched(&r, "Faculty of Law, University of Qenna Qore, Qenna, Italy"),
