@@ -1245,7 +1245,7 @@ impl<'r> AffiliationMatcher<'r> {
                         "a namesake in the city written before the name was taken",
                     );
                 }
-                if code.is_none()
+                if (code.is_none() || self.capitalised_words_before(input, part, span.first_token))
                     && !before_country
                     && !city_before
                     && continues_to_the_left(input, part, span.first_token)
@@ -2186,6 +2186,28 @@ impl<'r> AffiliationMatcher<'r> {
                     && !BODY_WORDS.contains(&token.text.as_str())
                     && (t + 1 == part.core.1 || gap_before(input, part, t + 1).trim().is_empty())
             })
+    }
+
+    /// True when one to three capitalised words, none of them a unit's, a body's or an acronym,
+    /// open the part and run into a name that opens with a body word ("Lusíada University of
+    /// Lisbon", "Research Institute for Local Government"): with the country and city named, these
+    /// are still the start of a longer name, not an address that lost its commas.
+    fn capitalised_words_before(&self, input: &str, part: &Part, first: usize) -> bool {
+        let before = part.core.0..first;
+        !before.is_empty()
+            && before.len() <= 3
+            && BODY_WORDS.contains(&part.tokens[first].text.as_str())
+            && before.clone().all(|t| {
+                let token = &part.tokens[t];
+                let word = slice(input, part.start + token.start, part.start + token.end);
+                word.chars().next().is_some_and(char::is_uppercase)
+                    && word.chars().any(char::is_lowercase)
+                    && !UNIT_WORDS.contains(&token.text.as_str())
+                    && !UNIT_NAME_WORDS.contains(&token.text.as_str())
+                    && !BODY_WORDS.contains(&token.text.as_str())
+                    && (t + 1 == first || gap_before(input, part, t + 1).trim().is_empty())
+            })
+            && gap_before(input, part, first).trim().is_empty()
     }
 
     /// True when a word of the span is a proper name.

@@ -3972,3 +3972,31 @@ fn european_autonomous_and_other_adjectives_before_a_university_make_another() {
         assert!(matched(&r, s).is_empty(), "{s}");
     }
 }
+
+#[test]
+fn capitalised_words_that_open_the_part_before_a_university_make_another() {
+    let orgs: &[Org] = &[(
+        "0000qli01",
+        "University of Qisbon",
+        &[],
+        "Qisbon",
+        "PT",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert!(
+        matched(
+            &r,
+            "Department of Economics, Qusíada University of Qisbon, Qisbon, Portugal"
+        )
+        .is_empty()
+    );
+    // A unit's acronym, or a unit that lost its comma, before it does not.
+    for s in [
+        "QEETA University of Qisbon, Qisbon, Portugal",
+        "Department of Physics University of Qisbon, Qisbon, Portugal",
+    ] {
+        assert_eq!(matched(&r, s), ["University of Qisbon"], "{s}");
+    }
+}
