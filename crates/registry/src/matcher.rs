@@ -2188,8 +2188,8 @@ impl<'r> AffiliationMatcher<'r> {
             })
     }
 
-    /// True when one to three capitalised words, none of them a unit's, a body's or an acronym,
-    /// open the part and run into a name that opens with a body word ("Lusíada University of
+    /// True when one to three capitalised words, none of them a unit's, a body's, a country's or an
+    /// acronym, open the part and run into a name that opens with a body word ("Lusíada University of
     /// Lisbon", "Research Institute for Local Government"): with the country and city named, these
     /// are still the start of a longer name, not an address that lost its commas.
     fn capitalised_words_before(&self, input: &str, part: &Part, first: usize) -> bool {
@@ -2202,6 +2202,8 @@ impl<'r> AffiliationMatcher<'r> {
                 let word = slice(input, part.start + token.start, part.start + token.end);
                 word.chars().next().is_some_and(char::is_uppercase)
                     && word.chars().any(char::is_lowercase)
+                    && tandem_countries::country_code_for_adjective(&token.text).is_none()
+                    && tandem_countries::country_code_for_name(&token.text).is_none()
                     && !UNIT_WORDS.contains(&token.text.as_str())
                     && !UNIT_NAME_WORDS.contains(&token.text.as_str())
                     && !BODY_WORDS.contains(&token.text.as_str())
