@@ -1425,6 +1425,21 @@ impl<'r> AffiliationMatcher<'r> {
                     });
                     continue;
                 }
+                // "Yeungnam University College", "The University of Shimane Junior College": a
+                // university's name followed by "College" alone, to the end of its part, is another
+                // body's.
+                let rest: Vec<&str> = part.tokens[span.end_token..part.core.1.max(span.end_token)]
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect();
+                if part.tokens[span.end_token - 1].text == "univ"
+                    && matches!(rest.as_slice(), ["coll"] | ["junior", "coll"])
+                {
+                    refuse(trace, group.iter().copied(), || {
+                        "\"College\" after a university's name makes another body's name".into()
+                    });
+                    continue;
+                }
                 // "Universitas Dinamika Bangsa" is not the "Universitas Dinamika", unless the words
                 // after are the organisation's own ("University of Enna Kore").
                 if self.proper_name_after(input, part, (span.first_token, span.end_token)) {

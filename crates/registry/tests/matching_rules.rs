@@ -4000,3 +4000,31 @@ fn capitalised_words_that_open_the_part_before_a_university_make_another() {
         assert_eq!(matched(&r, s), ["University of Qisbon"], "{s}");
     }
 }
+
+#[test]
+fn college_alone_after_a_universitys_name_makes_another_body() {
+    let orgs: &[Org] = &[(
+        "0000qyu01",
+        "Qeungnam University",
+        &[],
+        "Gyeongsan",
+        "KR",
+        "education",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    for s in [
+        "Qeungnam University College, Daegu, South Korea",
+        "Department of Nursing, Qeungnam University Junior College, South Korea",
+    ] {
+        assert!(matched(&r, s).is_empty(), "{s}");
+    }
+    // A college of it, with what it teaches, is its unit.
+    assert_eq!(
+        matched(
+            &r,
+            "Qeungnam University College of Medicine, Daegu, South Korea"
+        ),
+        ["Qeungnam University"]
+    );
+}
