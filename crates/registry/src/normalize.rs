@@ -327,6 +327,13 @@ static CANONICAL: &[(&str, &[&str])] = &[
     ("lang", &["language", "languages", "lang"]),
     ("lit", &["literature", "lit"]),
     ("mfg", &["manufacturing", "mfg"]),
+    // "Lovely Profess Univ", "Nova Southeastern Univ, Coll Osteopath Med".
+    ("profess", &["professional", "profess"]),
+    ("bldg", &["building", "bldg"]),
+    ("osteopath", &["osteopathic", "osteopathy", "osteopath"]),
+    ("paramed", &["paramedical", "paramedic", "paramed"]),
+    ("agron", &["agronomy", "agronomic", "agronomique", "agron"]),
+    ("opt", &["optics", "optical", "opt"]),
     ("protect", &["protection", "protect"]),
     ("commiss", &["commission", "commiss"]),
     ("lib", &["library", "libraries", "lib"]),

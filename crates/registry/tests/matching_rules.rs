@@ -4028,3 +4028,42 @@ fn college_alone_after_a_universitys_name_makes_another_body() {
         ["Qeungnam University"]
     );
 }
+
+#[test]
+fn professional_and_optics_meet_their_web_of_science_abbreviations() {
+    let orgs: &[Org] = &[
+        (
+            "0000qlp01",
+            "Qovely Professional University",
+            &[],
+            "Phagwara",
+            "IN",
+            "education",
+            &[],
+        ),
+        (
+            "0000qop01",
+            "Qanchun Institute of Optics and Fine Mechanics",
+            &[],
+            "Qanchun",
+            "CN",
+            "facility",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Qovely Profess Univ, Sch Comp Sci & Engn, Phagwara, Punjab, India."
+        ),
+        ["Qovely Professional University"]
+    );
+    assert_eq!(
+        matched(
+            &r,
+            "Qanchun Inst Opt & Fine Mech, Qanchun, Peoples R China."
+        ),
+        ["Qanchun Institute of Optics and Fine Mechanics"]
+    );
+}
