@@ -1428,12 +1428,13 @@ impl<'r> AffiliationMatcher<'r> {
                 // "Yeungnam University College", "The University of Shimane Junior College": a
                 // university's name followed by "College" alone, to the end of its part, is another
                 // body's.
-                let rest: Vec<&str> = part.tokens[span.end_token..part.core.1.max(span.end_token)]
+                let words_after: Vec<&str> = part.tokens
+                    [span.end_token..part.core.1.max(span.end_token)]
                     .iter()
                     .map(|t| t.text.as_str())
                     .collect();
                 if part.tokens[span.end_token - 1].text == "univ"
-                    && matches!(rest.as_slice(), ["coll"] | ["junior", "coll"])
+                    && matches!(words_after.as_slice(), ["coll"] | ["junior", "coll"])
                 {
                     refuse(trace, group.iter().copied(), || {
                         "\"College\" after a university's name makes another body's name".into()
@@ -1443,14 +1444,12 @@ impl<'r> AffiliationMatcher<'r> {
                 // "Universitas Dinamika Bangsa" is not the "Universitas Dinamika", unless the words
                 // after are the organisation's own ("University of Enna Kore").
                 if self.proper_name_after(input, part, (span.first_token, span.end_token)) {
-                    let rest: Vec<&str> = part.tokens[span.end_token..part.core.1]
-                        .iter()
-                        .map(|t| t.text.as_str())
-                        .collect();
                     let own_words = |c: &Candidate| {
                         self.registry.org(c.org).names.iter().any(|n| {
                             let words = tokenize(&n.value);
-                            rest.iter().all(|w| words.iter().any(|t| t.text == *w))
+                            words_after
+                                .iter()
+                                .all(|w| words.iter().any(|t| t.text == *w))
                         }) || (code.is_some() && self.city_in_outside(c.org, all_tokens, outside))
                     };
                     if !narrow_or_refuse(
