@@ -1477,7 +1477,9 @@ impl<'r> AffiliationMatcher<'r> {
                 // "Centre for Vision Research" is not the "Centre for Vision": a centre's, an
                 // institute's or a laboratory's name that ends in a common word and that another
                 // common word continues is a longer name. One that ends in a proper name is whole
-                // ("CHU Grenoble Alpes", "Institute for Scientific Interchange Foundation").
+                // ("CHU Grenoble Alpes", "Institute for Scientific Interchange Foundation"). A
+                // laboratory's is longer whatever word continues it, but its city ("Laboratoire de
+                // Chimie Organique et Analytique", "Laboratoire de Mathématiques Raphaël Salem").
                 if matches!(
                     part.tokens[span.first_token].text.as_str(),
                     "inst" | "ctr" | "lab"
@@ -1492,7 +1494,9 @@ impl<'r> AffiliationMatcher<'r> {
                             })
                     }
                     && !self.is_proper_name(part, span.end_token - 1)
-                    && !self.starts_proper_name(part, span.end_token)
+                    && (!self.starts_proper_name(part, span.end_token)
+                        || (part.tokens[span.first_token].text == "lab"
+                            && !self.part_is_city_from(part, span.end_token)))
                 {
                     refuse(trace, group.iter().copied(), || {
                         "the words after it make it part of a longer name".into()
@@ -2224,6 +2228,12 @@ impl<'r> AffiliationMatcher<'r> {
                     && (t + 1 == first || gap_before(input, part, t + 1).trim().is_empty())
             })
             && gap_before(input, part, first).trim().is_empty()
+    }
+
+    /// True when the words of the part from `from` to its end are a city's name.
+    fn part_is_city_from(&self, part: &Part, from: usize) -> bool {
+        let ids = &part.ids[from..part.core.1];
+        !ids.is_empty() && !ids.contains(&UNKNOWN) && self.registry.is_city(hash_ids(ids))
     }
 
     /// True when a word of the span is a proper name.

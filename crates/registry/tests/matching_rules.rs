@@ -4067,3 +4067,41 @@ fn professional_and_optics_meet_their_web_of_science_abbreviations() {
         ["Qanchun Institute of Optics and Fine Mechanics"]
     );
 }
+
+#[test]
+fn a_laboratorys_name_of_common_words_that_more_words_follow_is_a_longer_name() {
+    let orgs: &[Org] = &[(
+        "0000qlc01",
+        "Laboratoire de Qhimie",
+        &[],
+        "Qyon",
+        "FR",
+        "facility",
+        &[],
+    )];
+    // Other names that use "Qhimie", so that it is a common word.
+    let mut orgs = orgs.to_vec();
+    orgs.extend(orgs_named(
+        16,
+        "0000qqh",
+        |i| format!("Qhimie Qoffice {i}"),
+        ("Elsewhere", "BE", "facility"),
+    ));
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(&r, "Laboratoire de Qhimie, Qyon, France"),
+        ["Laboratoire de Qhimie"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Laboratoire de Qhimie Qelectrochimie Moléculaires et Qhimie Analytique, Qaris, France"
+        )
+        .is_empty()
+    );
+    // Its own city after it places it.
+    assert_eq!(
+        matched(&r, "Laboratoire de Qhimie Qyon, France"),
+        ["Laboratoire de Qhimie"]
+    );
+}
