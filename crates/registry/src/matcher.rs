@@ -1476,10 +1476,10 @@ impl<'r> AffiliationMatcher<'r> {
                 }
                 // "Centre for Vision Research" is not the "Centre for Vision": a centre's, an
                 // institute's or a laboratory's name that ends in a common word and that another
-                // common word continues is a longer name. One that ends in a proper name is whole
-                // ("CHU Grenoble Alpes", "Institute for Scientific Interchange Foundation"). A
-                // laboratory's is longer whatever word continues it, but its city ("Laboratoire de
-                // Chimie Organique et Analytique", "Laboratoire de Mathématiques Raphaël Salem").
+                // word continues is a longer name ("Laboratoire de Mathématiques Raphaël Salem",
+                // "Institut für Automation und Kommunikation"), unless that word is its city or an
+                // acronym ("Ctr Econ Policy Res CEPR"). One that ends in a proper name is whole ("CHU
+                // Grenoble Alpes", "Institute for Scientific Interchange Foundation").
                 if matches!(
                     part.tokens[span.first_token].text.as_str(),
                     "inst" | "ctr" | "lab"
@@ -1495,8 +1495,8 @@ impl<'r> AffiliationMatcher<'r> {
                     }
                     && !self.is_proper_name(part, span.end_token - 1)
                     && (!self.starts_proper_name(part, span.end_token)
-                        || (part.tokens[span.first_token].text == "lab"
-                            && !self.part_is_city_from(part, span.end_token)))
+                        || (!self.part_is_city_from(part, span.end_token)
+                            && !acronym_at(input, part, span.end_token)))
                 {
                     refuse(trace, group.iter().copied(), || {
                         "the words after it make it part of a longer name".into()
@@ -2629,6 +2629,16 @@ fn continues_to_the_left(input: &str, part: &Part, first: usize) -> bool {
     }) || gap.contains('&');
     let hyphen_then_own_name = is_dash(gap) && opens_with_body_of(input, part, first);
     opens_generic && !before_is_unit && !preposition && !hyphen_then_own_name
+}
+
+/// True when the word at `token` has capitals after its first letter, as an acronym has ("CEPR",
+/// "GovAI").
+fn acronym_at(input: &str, part: &Part, token: usize) -> bool {
+    let t = &part.tokens[token];
+    slice(input, part.start + t.start, part.start + t.end)
+        .chars()
+        .skip(1)
+        .any(char::is_uppercase)
 }
 
 /// What the input has between the word at `token` and the word before it.

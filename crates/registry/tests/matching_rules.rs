@@ -4069,7 +4069,7 @@ fn professional_and_optics_meet_their_web_of_science_abbreviations() {
 }
 
 #[test]
-fn a_laboratorys_name_of_common_words_that_more_words_follow_is_a_longer_name() {
+fn a_laboratorys_or_institutes_name_of_common_words_that_more_words_follow_is_a_longer_name() {
     let orgs: &[Org] = &[(
         "0000qlc01",
         "Laboratoire de Qhimie",
@@ -4099,9 +4099,13 @@ fn a_laboratorys_name_of_common_words_that_more_words_follow_is_a_longer_name() 
         )
         .is_empty()
     );
-    // Its own city after it places it.
+    // Its own city after it places it, and an acronym after it is its own.
     assert_eq!(
         matched(&r, "Laboratoire de Qhimie Qyon, France"),
+        ["Laboratoire de Qhimie"]
+    );
+    assert_eq!(
+        matched(&r, "Laboratoire de Qhimie LQC, Qyon, France"),
         ["Laboratoire de Qhimie"]
     );
 }
