@@ -2736,6 +2736,9 @@ fn extends_the_name(
         // "St. Andrews" and "Mt. Sinai" are abbreviated with a full stop.
         let abbreviated = matches!(before.text.as_str(), "st" | "mt")
             && gap.trim_start_matches('.').trim().is_empty();
+        // A compass point, a saint, a mount or an Indian honorific before a name makes another
+        // ("Southeast Missouri State University", "Western Mindanao State University", "St Andrews
+        // University", "Sri Siddhartha Academy of Higher Education").
         if (spaced || abbreviated)
             && matches!(
                 before.text.as_str(),
@@ -2754,6 +2757,10 @@ fn extends_the_name(
                     | "northwestern"
                     | "southeastern"
                     | "southwestern"
+                    | "sri"
+                    | "shri"
+                    | "shree"
+                    | "sree"
                     | "st"
                     | "mt"
             )

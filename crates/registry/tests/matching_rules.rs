@@ -4109,3 +4109,39 @@ fn a_laboratorys_or_institutes_name_of_common_words_that_more_words_follow_is_a_
         ["Laboratoire de Qhimie"]
     );
 }
+
+#[test]
+fn sri_and_shri_before_a_name_make_a_longer_name() {
+    let orgs: &[Org] = &[(
+        "0000qsd01",
+        "Qiddhartha Academy of Higher Education",
+        &[],
+        "Vijayawada",
+        "IN",
+        "education",
+        &[],
+    )];
+    // Other names that use "Sri", so that it is a common word.
+    let mut orgs = orgs.to_vec();
+    orgs.extend(orgs_named(
+        16,
+        "0000qsr",
+        |i| format!("Sri Qoffice {i}"),
+        ("Elsewhere", "IN", "education"),
+    ));
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Biology, Qiddhartha Academy of Higher Education, Tumakuru, India"
+        ),
+        ["Qiddhartha Academy of Higher Education"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Department of Biology, Sri Qiddhartha Academy of Higher Education, Tumakuru, India"
+        )
+        .is_empty()
+    );
+}
