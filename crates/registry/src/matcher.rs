@@ -2202,7 +2202,11 @@ impl<'r> AffiliationMatcher<'r> {
                     && tandem_countries::country_code_for_name(&token.text).is_none()
                     && !UNIT_WORDS.contains(&token.text.as_str())
                     && !BODY_WORDS.contains(&token.text.as_str())
-                    && (t + 1 == part.core.1 || gap_before(input, part, t + 1).trim().is_empty())
+                    // Words joined by a hyphen are one ("Franche-Comté").
+                    && (t + 1 == part.core.1 || {
+                        let gap = gap_before(input, part, t + 1);
+                        gap.trim().is_empty() || gap == "-"
+                    })
             })
     }
 
