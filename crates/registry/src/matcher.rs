@@ -1031,7 +1031,21 @@ impl<'r> AffiliationMatcher<'r> {
                         }
                         true
                     }
-                    (Some(code), _) => same_region(org_country, code),
+                    // "Ministry of Finance, Taipei, Taiwan" is not China's: across the
+                    // Taiwan Strait only the organisation's own city lets it in.
+                    (Some(code), _) => {
+                        same_region(org_country, code)
+                            && (org_country == Some(code)
+                                || !matches!(
+                                    (org_country, code),
+                                    (Some("CN"), "TW") | (Some("TW"), "CN")
+                                )
+                                || self.city_in_outside(
+                                    c.org,
+                                    all_tokens,
+                                    global_range(parts, &span),
+                                ))
+                    }
                     (None, _) => true,
                 };
                 (!fits).then_some(Misfit::OtherCountry)

@@ -4146,3 +4146,32 @@ fn sri_and_shri_before_a_name_make_a_longer_name() {
         .is_empty()
     );
 }
+
+#[test]
+fn across_the_taiwan_strait_only_the_organisations_own_city_lets_it_in() {
+    let orgs: &[Org] = &[(
+        "0000qme01",
+        "Ministry of Qeducation",
+        &[],
+        "Taipei",
+        "TW",
+        "government",
+        &[],
+    )];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Ministry of Qeducation, Taipei, Taiwan"),
+        ["Ministry of Qeducation"]
+    );
+    assert_eq!(
+        matched(&r, "Ministry of Qeducation, Taipei, China"),
+        ["Ministry of Qeducation"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Key Laboratory of Qoptimization, Ministry of Qeducation, Hefei, 230009, China"
+        )
+        .is_empty()
+    );
+}
