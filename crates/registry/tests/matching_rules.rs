@@ -659,6 +659,19 @@ fn orgs_named(
         .collect()
 }
 
+/// `orgs` and sixteen organisations elsewhere whose names use `words`: those become common words,
+/// which the matcher no longer reads as proper names. `id_prefix` is seven characters.
+fn with_common_words(orgs: &[Org], words: &str, id_prefix: &str) -> Vec<Org> {
+    let mut all = orgs.to_vec();
+    all.extend(orgs_named(
+        16,
+        id_prefix,
+        |i| format!("{words} Qoffice {i}"),
+        ("Elsewhere", "FR", "facility"),
+    ));
+    all
+}
+
 fn registry() -> Registry {
     // Subjects are words many organisations use in their names: twenty nutrition and vision
     // research institutes.
@@ -3287,14 +3300,7 @@ fn an_adjective_before_a_name_of_common_words_makes_a_longer_name() {
         "facility",
         &[],
     );
-    // Other names that use "Radiation" and "Protection", so that they are common words.
-    let mut orgs = vec![institute];
-    orgs.extend(orgs_named(
-        16,
-        "0000qro",
-        |i| format!("Radiation and Protection Office {i}"),
-        ("Elsewhere", "FR", "government"),
-    ));
+    let orgs = with_common_words(&[institute], "Radiation and Protection", "0000qro");
     let r = registry_of(&orgs);
     assert_eq!(
         matched(&r, "Radiation Protection Institute, Accra, Ghana"),
@@ -3664,14 +3670,7 @@ fn freie_and_metropolitan_before_a_body_make_another_body() {
             &[],
         ),
     ];
-    // Other names that use "Metropolitan", so that it is a common word.
-    let mut orgs = orgs.to_vec();
-    orgs.extend(orgs_named(
-        16,
-        "0000qmt",
-        |i| format!("Metropolitan Qoffice {i}"),
-        ("Elsewhere", "FR", "government"),
-    ));
+    let orgs = with_common_words(orgs, "Metropolitan", "0000qmt");
     let r = registry_of(&orgs);
     assert_eq!(
         matched(&r, "Universität Qberlin, Qberlin, Germany"),
@@ -3744,14 +3743,7 @@ fn a_proper_name_after_a_name_makes_a_longer_name() {
         "facility",
         &[],
     )];
-    // Other names that use "Théorique", so that it is a common word.
-    let mut lab = lab.to_vec();
-    lab.extend(orgs_named(
-        16,
-        "0000qth",
-        |i| format!("Physique Théorique Qoffice {i}"),
-        ("Elsewhere", "BE", "facility"),
-    ));
+    let lab = with_common_words(lab, "Physique Théorique", "0000qth");
     let lab = registry_of(&lab);
     assert_eq!(
         matched(&lab, "Laboratoire de Qiochimie, Qaris, France"),
@@ -3776,14 +3768,7 @@ fn western_and_the_other_compass_adjectives_before_a_name_make_a_longer_name() {
         "education",
         &[],
     )];
-    // Other names that use "Western", so that it is a common word.
-    let mut orgs = orgs.to_vec();
-    orgs.extend(orgs_named(
-        16,
-        "0000qwe",
-        |i| format!("Western Qoffice {i}"),
-        ("Elsewhere", "FR", "government"),
-    ));
+    let orgs = with_common_words(orgs, "Western", "0000qwe");
     let r = registry_of(&orgs);
     assert_eq!(
         matched(
@@ -3888,19 +3873,8 @@ fn a_units_common_alias_needs_its_country_or_city() {
         &[],
     )];
     // Other names that use "Institute" and "Pathology", so that they are common words.
-    let mut orgs = orgs.to_vec();
-    orgs.extend(orgs_named(
-        16,
-        "0000qpa",
-        |i| format!("Pathology Qoffice {i}"),
-        ("Elsewhere", "FR", "facility"),
-    ));
-    orgs.extend(orgs_named(
-        16,
-        "0000qin",
-        |i| format!("Institute Qalpha {i}"),
-        ("Elsewhere", "FR", "facility"),
-    ));
+    let orgs = with_common_words(orgs, "Pathology", "0000qpa");
+    let orgs = with_common_words(&orgs, "Institute", "0000qin");
     let r = registry_of(&orgs);
     assert!(matched(&r, "Laboratory of Qancer Genomics, Institute of Pathology").is_empty());
     assert_eq!(
@@ -4080,14 +4054,7 @@ fn a_laboratorys_or_institutes_name_of_common_words_that_more_words_follow_is_a_
         "facility",
         &[],
     )];
-    // Other names that use "Qhimie", so that it is a common word.
-    let mut orgs = orgs.to_vec();
-    orgs.extend(orgs_named(
-        16,
-        "0000qqh",
-        |i| format!("Qhimie Qoffice {i}"),
-        ("Elsewhere", "BE", "facility"),
-    ));
+    let orgs = with_common_words(orgs, "Qhimie", "0000qqh");
     let r = registry_of(&orgs);
     assert_eq!(
         matched(&r, "Laboratoire de Qhimie, Qyon, France"),
@@ -4122,14 +4089,7 @@ fn sri_and_shri_before_a_name_make_a_longer_name() {
         "education",
         &[],
     )];
-    // Other names that use "Sri", so that it is a common word.
-    let mut orgs = orgs.to_vec();
-    orgs.extend(orgs_named(
-        16,
-        "0000qsr",
-        |i| format!("Sri Qoffice {i}"),
-        ("Elsewhere", "IN", "education"),
-    ));
+    let orgs = with_common_words(orgs, "Sri", "0000qsr");
     let r = registry_of(&orgs);
     assert_eq!(
         matched(
