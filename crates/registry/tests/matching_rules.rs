@@ -3677,6 +3677,14 @@ fn freie_and_metropolitan_before_a_body_make_another_body() {
         ["Humboldt-Universität zu Qberlin"]
     );
     assert!(matched(&r, "Freie Universität Qberlin, Qberlin, Germany").is_empty());
+    // So in an address that lost its commas, where a proper name before the name would not count.
+    assert!(
+        matched(
+            &r,
+            "Department of Physics Freie Universität Qberlin Qberlin Germany"
+        )
+        .is_empty()
+    );
     assert!(
         matched(
             &r,
