@@ -881,7 +881,7 @@ impl<'r> AffiliationMatcher<'r> {
                 .filter(|(l, covered)| !us_state(l) && *covered > 0 && *covered < part.core.1)
             {
                 let rest = &part.ids[*covered..part.core.1];
-                if !rest.contains(&UNKNOWN) && self.registry.is_city(hash_ids(rest)) {
+                if self.is_city_words(rest) {
                     push_acronym(letters, *covered);
                 }
             }
@@ -1365,11 +1365,7 @@ impl<'r> AffiliationMatcher<'r> {
                     let at = gap_before(input, part, span.end_token)
                         .split(|c: char| !c.is_alphabetic())
                         .any(|w| matches!(w.to_lowercase().as_str(), "at" | "à" | "in" | "en"));
-                    let rest_ids = &part.ids[span.end_token..part.core.1];
-                    if at
-                        && !rest_ids.contains(&UNKNOWN)
-                        && self.registry.is_city(hash_ids(rest_ids))
-                    {
+                    if at && self.is_city_words(&part.ids[span.end_token..part.core.1]) {
                         // A university system is taken to its campus there below.
                         let in_own_city = |c: &Candidate| {
                             let org = self.registry.org(c.org);
@@ -1509,7 +1505,7 @@ impl<'r> AffiliationMatcher<'r> {
                     }
                     && !self.is_proper_name(part, span.end_token - 1)
                     && (!self.starts_proper_name(part, span.end_token)
-                        || (!self.part_is_city_from(part, span.end_token)
+                        || (!self.is_city_words(&part.ids[span.end_token..part.core.1])
                             && !acronym_at(input, part, span.end_token)))
                 {
                     refuse(trace, group.iter().copied(), || {
@@ -2196,10 +2192,8 @@ impl<'r> AffiliationMatcher<'r> {
         }
         // A place among them ("... Miami Coral Gables Florida") places the name.
         let place = rest.clone().any(|t| {
-            (t + 1..=rest.end).any(|to| {
-                let ids = &part.ids[t..to];
-                !ids.contains(&UNKNOWN) && self.registry.is_city(hash_ids(ids))
-            }) || tandem_countries::is_us_state_name(&part.tokens[t].text)
+            (t + 1..=rest.end).any(|to| self.is_city_words(&part.ids[t..to]))
+                || tandem_countries::is_us_state_name(&part.tokens[t].text)
         });
         !place
             && rest.clone().all(|t| {
@@ -2207,7 +2201,7 @@ impl<'r> AffiliationMatcher<'r> {
                 let word = slice(input, part.start + token.start, part.start + token.end);
                 // "TaTU", "GovAI": capitals inside a word make an acronym.
                 let capitalised = word.chars().next().is_some_and(char::is_uppercase)
-                    && word.chars().skip(1).all(|c| !c.is_uppercase());
+                    && !acronym_at(input, part, t);
                 let id = part.ids[t];
                 let adjective_alone = body_name && rest.len() == 1 && is_adjective(&word);
                 capitalised
@@ -2248,9 +2242,8 @@ impl<'r> AffiliationMatcher<'r> {
             && gap_before(input, part, first).trim().is_empty()
     }
 
-    /// True when the words of the part from `from` to its end are a city's name.
-    fn part_is_city_from(&self, part: &Part, from: usize) -> bool {
-        let ids = &part.ids[from..part.core.1];
+    /// True when these words, all of them known, are a city's name.
+    fn is_city_words(&self, ids: &[u32]) -> bool {
         !ids.is_empty() && !ids.contains(&UNKNOWN) && self.registry.is_city(hash_ids(ids))
     }
 
@@ -2264,9 +2257,7 @@ impl<'r> AffiliationMatcher<'r> {
     fn starts_proper_name(&self, part: &Part, token: usize) -> bool {
         self.is_proper_name(part, token)
             || part.ids.get(token..token + 2).is_some_and(|pair| {
-                !pair.contains(&UNKNOWN)
-                    && self.registry.is_city(hash_ids(pair))
-                    && !self.town_written_long(part, token..token + 2)
+                self.is_city_words(pair) && !self.town_written_long(part, token..token + 2)
             })
     }
 
@@ -2318,11 +2309,8 @@ impl<'r> AffiliationMatcher<'r> {
 
     /// True when the part, without its footnote numbers, is a city some organisation is in.
     fn part_is_city(&self, p: &Part) -> bool {
-        let core = &p.ids[p.core.0..p.core.1];
         !p.company
-            && !core.is_empty()
-            && !core.contains(&UNKNOWN)
-            && self.registry.is_city(hash_ids(core))
+            && self.is_city_words(&p.ids[p.core.0..p.core.1])
             && !self.town_written_long(p, p.core.0..p.core.1)
     }
 
