@@ -18,7 +18,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 48;
+pub const FORMAT_VERSION: u32 = 49;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.

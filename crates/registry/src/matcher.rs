@@ -1513,6 +1513,24 @@ impl<'r> AffiliationMatcher<'r> {
                     });
                     continue;
                 }
+                // "Breast Cancer Research Foundation" is not the "Breast Cancer Research" (a
+                // society's alias): a name of subject words that says no kind of body, followed by
+                // a word that does, is the start of that body's name. A school or college is
+                // one of the organisation's own ("Penn State College of Medicine").
+                if span.end_token < part.core.1
+                    && BODY_WORDS.contains(&part.tokens[span.end_token].text.as_str())
+                    && !matches!(part.tokens[span.end_token].text.as_str(), "coll" | "sch")
+                    && gap_before(input, part, span.end_token).trim().is_empty()
+                    && (span.first_token..span.end_token).all(|t| {
+                        !BODY_WORDS.contains(&part.tokens[t].text.as_str())
+                            && !self.is_proper_name(part, t)
+                    })
+                {
+                    refuse(trace, group.iter().copied(), || {
+                        "the words after it make it part of a longer name".into()
+                    });
+                    continue;
+                }
                 // "Department of Pharmaceutical Technology" is not the "Department of
                 // Pharmaceuticals": a name that opens with a unit word must run to the part's end.
                 if UNIT_NAME_WORDS.contains(&part.tokens[span.first_token].text.as_str())

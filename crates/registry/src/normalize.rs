@@ -608,11 +608,13 @@ static STOP_WORDS: &[&str] = &[
     "the", "zu", "zum", "zur", "of", "and", "for", "at", "in", "on", "a", "an", "de", "del",
     "della", "degli", "delle", "dei", "dello", "di", "da", "do", "dos", "das", "des", "du", "la",
     "le", "les", "el", "los", "las", "y", "et", "und", "fur", "der", "die", "van", "von",
-    // Legal forms that are also other things: "CO" and "SA" are Colorado and South Australia.
-    "co", "ag", "sa", "nv", "spa",
     // what is left of "&amp;" in strings that went through HTML once too often
     "amp",
 ];
+
+/// Legal forms that are also other words: "CO" and "SA" are Colorado and South Australia, and "Spa" is
+/// a town's word ("Bath Spa University", "SA Pathology"). They are dropped only where no word follows.
+static LEGAL_FORMS_ALSO_WORDS: &[&str] = &["co", "ag", "sa", "nv", "spa"];
 
 /// Legal forms of companies, dropped from names like the small words.
 static LEGAL_FORMS: &[&str] = &[
@@ -673,8 +675,14 @@ pub(crate) fn is_abbreviation(word: &str) -> bool {
     ABBREVIATIONS.contains(word.to_lowercase().as_str())
 }
 
-static STOPS: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| STOP_WORDS.iter().chain(LEGAL_FORMS).copied().collect());
+static STOPS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
+    STOP_WORDS
+        .iter()
+        .chain(LEGAL_FORMS)
+        .chain(LEGAL_FORMS_ALSO_WORDS)
+        .copied()
+        .collect()
+});
 
 /// True for a company's legal form ("Ltd.", "GmbH", "Corporation,"), in any case, with the
 /// punctuation around it.
@@ -767,7 +775,34 @@ pub fn tokenize(s: &str) -> Vec<Token> {
     if !word.is_empty() {
         push_token(&mut tokens, word, start, end);
     }
+    drop_trailing_legal_forms(s, &mut tokens);
     join_initials(tokens)
+}
+
+/// Drops the legal forms that are also words ("SA", "Spa") unless a word follows in the same name,
+/// after a space or a hyphen: "Roche SA" reads "roche" and "Boulder, CO 80309" "boulder 80309", but
+/// "Bath Spa University" keeps its "spa". A country after one ("Boulder CO USA") is no such word.
+fn drop_trailing_legal_forms(s: &str, tokens: &mut Vec<Token>) {
+    let is_ambiguous = |t: &Token| LEGAL_FORMS_ALSO_WORDS.contains(&t.text.as_str());
+    if !tokens.iter().any(is_ambiguous) {
+        return;
+    }
+    let keep: Vec<bool> = (0..tokens.len())
+        .map(|i| {
+            !is_ambiguous(&tokens[i])
+                || tokens.get(i + 1).is_some_and(|next| {
+                    let raw = &s[next.start..next.end];
+                    s[tokens[i].end..next.start]
+                        .chars()
+                        .all(|c| c == ' ' || c == '-')
+                        && raw.chars().any(char::is_alphabetic)
+                        && !is_ambiguous(next)
+                        && tandem_countries::country_code_for_name(raw).is_none()
+                })
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    tokens.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// True when `c`, written right after `word` (the letters of the word so far, as written), starts a
@@ -852,7 +887,7 @@ fn university_initial(s: &str, start: usize, end: usize) -> bool {
 
 fn push_token(tokens: &mut Vec<Token>, word: String, start: usize, end: usize) {
     let word = latin_lookalikes(word);
-    if STOPS.contains(word.as_str()) {
+    if STOPS.contains(word.as_str()) && !LEGAL_FORMS_ALSO_WORDS.contains(&word.as_str()) {
         return;
     }
     let (text, long_form) = match CANON_MAP.get(word.as_str()) {

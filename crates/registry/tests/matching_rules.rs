@@ -4143,3 +4143,80 @@ fn across_the_taiwan_strait_only_the_organisations_own_city_lets_it_in() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_legal_form_that_is_also_a_word_is_dropped_only_at_the_end_of_a_name() {
+    let orgs: &[Org] = &[
+        (
+            "0000qba01",
+            "University of Qbath",
+            &[],
+            "Qbath",
+            "GB",
+            "education",
+            &[],
+        ),
+        (
+            "0000qro01",
+            "Qroche SA",
+            &[],
+            "Qbasel",
+            "CH",
+            "company",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Department of Physics, Qbath University, Qbath, UK"),
+        ["University of Qbath"]
+    );
+    // "Spa" is part of this name: it is another university in the same town.
+    assert!(
+        matched(
+            &r,
+            "Department of Physics, Qbath Spa University, Qbath, United Kingdom"
+        )
+        .is_empty()
+    );
+    assert_eq!(matched(&r, "Qroche, Qbasel, Switzerland"), ["Qroche SA"]);
+    assert_eq!(
+        matched(&r, "Pharma Research, Qroche SA, Qbasel, Switzerland"),
+        ["Qroche SA"]
+    );
+}
+
+#[test]
+fn subject_words_followed_by_a_body_word_start_that_bodys_name() {
+    let orgs: &[Org] = &[(
+        "0000qbc01",
+        "Qorean Breast Cancer Society",
+        &["Breast Cancer Research"],
+        "Seoul",
+        "KR",
+        "nonprofit",
+        &[],
+    )];
+    let mut orgs = with_common_words(orgs, "Breast Cancer Research", "0000qbx");
+    orgs.push((
+        "0000qps01",
+        "Qennsylvania State University",
+        &["Qenn State"],
+        "University Park",
+        "US",
+        "education",
+        &[],
+    ));
+    let orgs = with_common_words(&orgs, "Qenn State", "0000qpx");
+    let r = registry_of(&orgs);
+    // A college or school after a university's name is one of its own.
+    assert_eq!(
+        matched(&r, "Qenn State College of Medicine, Hershey, PA, USA"),
+        ["Qennsylvania State University"]
+    );
+    assert_eq!(
+        matched(&r, "Breast Cancer Research, Seoul, South Korea"),
+        ["Qorean Breast Cancer Society"]
+    );
+    assert!(matched(&r, "Breast Cancer Research Foundation of Alabama").is_empty());
+}
