@@ -2760,9 +2760,10 @@ fn extends_the_name(
         // "St. Andrews" and "Mt. Sinai" are abbreviated with a full stop.
         let abbreviated = matches!(before.text.as_str(), "st" | "mt")
             && gap.trim_start_matches('.').trim().is_empty();
-        // A compass point, a saint, a mount or an Indian honorific before a name makes another
-        // ("Southeast Missouri State University", "Western Mindanao State University", "St Andrews
-        // University", "Sri Siddhartha Academy of Higher Education").
+        // A compass point (or "Middle", "Central", "Upper", "Lower"), a saint, a mount or an Indian
+        // honorific before a name makes another ("Southeast Missouri State University", "Middle
+        // Tennessee State University", "St Andrews University", "Sri Siddhartha Academy of Higher
+        // Education").
         if (spaced || abbreviated)
             && matches!(
                 before.text.as_str(),
@@ -2781,6 +2782,10 @@ fn extends_the_name(
                     | "northwestern"
                     | "southeastern"
                     | "southwestern"
+                    | "cent"
+                    | "middle"
+                    | "upper"
+                    | "lower"
                     | "sri"
                     | "shri"
                     | "shree"
