@@ -1504,14 +1504,27 @@ impl<'r> AffiliationMatcher<'r> {
                             })
                     }
                     && !self.is_proper_name(part, span.end_token - 1)
-                    && (!self.starts_proper_name(part, span.end_token)
-                        || (!self.is_city_words(&part.ids[span.end_token..part.core.1])
-                            && !acronym_at(input, part, span.end_token)))
                 {
-                    refuse(trace, group.iter().copied(), || {
-                        "the words after it make it part of a longer name".into()
-                    });
-                    continue;
+                    let rest = &part.tokens[span.end_token..part.core.1];
+                    let proper_next = self.starts_proper_name(part, span.end_token);
+                    if proper_next && self.is_city_words(&part.ids[span.end_token..part.core.1]) {
+                        // Another city ("Laboratoire de Mathématiques d'Orsay" is not the one in
+                        // Clermont-Ferrand) names another laboratory.
+                        if !narrow_or_refuse(
+                            &mut group,
+                            |c| self.only_its_city(c.org, rest),
+                            trace,
+                            || "the city after it is not its own: another body's name".into(),
+                            "the namesake in the city after it was taken",
+                        ) {
+                            continue;
+                        }
+                    } else if !proper_next || !acronym_at(input, part, span.end_token) {
+                        refuse(trace, group.iter().copied(), || {
+                            "the words after it make it part of a longer name".into()
+                        });
+                        continue;
+                    }
                 }
                 // "Breast Cancer Research Foundation" is not the "Breast Cancer Research" (a
                 // society's alias): a name of subject words that says no kind of body, followed by

@@ -4064,7 +4064,16 @@ fn a_laboratorys_or_institutes_name_of_common_words_that_more_words_follow_is_a_
         "facility",
         &[],
     )];
-    let orgs = with_common_words(orgs, "Qhimie", "0000qqh");
+    let mut orgs = with_common_words(orgs, "Qhimie", "0000qqh");
+    orgs.push((
+        "0000qor01",
+        "Qorsay Qommunity Qollege",
+        &[],
+        "Qorsay",
+        "FR",
+        "education",
+        &[],
+    ));
     let r = registry_of(&orgs);
     assert_eq!(
         matched(&r, "Laboratoire de Qhimie, Qyon, France"),
@@ -4086,6 +4095,8 @@ fn a_laboratorys_or_institutes_name_of_common_words_that_more_words_follow_is_a_
         matched(&r, "Laboratoire de Qhimie LQC, Qyon, France"),
         ["Laboratoire de Qhimie"]
     );
+    // Another city after it names another laboratory.
+    assert!(matched(&r, "Laboratoire de Qhimie d'Qorsay, Qorsay, France").is_empty());
 }
 
 #[test]
