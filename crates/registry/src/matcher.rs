@@ -1190,6 +1190,24 @@ impl<'r> AffiliationMatcher<'r> {
                 }
             }
             let before_country = country_at_name.is_some_and(|(_, before)| before);
+            // "Ministry of Agriculture and Forestry": a ministry's name of common words is many
+            // countries' ministry, so it needs its country (or a city of it) named.
+            if code.is_none()
+                && country_at_name.is_none()
+                && span_words(parts, &span).first() == Some(&"minist")
+                && !self.has_proper_word(parts, &span)
+                && !span_words(parts, &span)
+                    .iter()
+                    .any(|w| tandem_countries::country_code_for_adjective(w).is_some())
+                && !group
+                    .iter()
+                    .any(|c| self.city_in_outside(c.org, all_tokens, outside))
+            {
+                refuse(trace, group.iter().copied(), || {
+                    "a ministry's name of common words needs its country named".into()
+                });
+                continue;
+            }
             if code.is_none()
                 && country_at_name.is_none()
                 && !acronym_names_one

@@ -4233,3 +4233,29 @@ fn subject_words_followed_by_a_body_word_start_that_bodys_name() {
     );
     assert!(matched(&r, "Breast Cancer Research Foundation of Alabama").is_empty());
 }
+
+#[test]
+fn a_ministrys_name_of_common_words_needs_its_country() {
+    let orgs: &[Org] = &[(
+        "0000qmf01",
+        "Ministry of Qagriculture and Qorestry",
+        &[],
+        "Qhelsinki",
+        "FI",
+        "government",
+        &[],
+    )];
+    let orgs = with_common_words(orgs, "Ministry Qagriculture Qorestry", "0000qmx");
+    let r = registry_of(&orgs);
+    assert!(matched(&r, "Ministry of Qagriculture and Qorestry").is_empty());
+    for s in [
+        "Ministry of Qagriculture and Qorestry, Finland",
+        "Ministry of Qagriculture and Qorestry, Qhelsinki",
+    ] {
+        assert_eq!(
+            matched(&r, s),
+            ["Ministry of Qagriculture and Qorestry"],
+            "{s}"
+        );
+    }
+}
