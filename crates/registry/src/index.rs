@@ -102,6 +102,8 @@ pub struct Registry {
     cities: FxHashMap<u64, Vec<String>>,
     /// The canonical tokens of each organisation's cities, by organisation index.
     city_keys: Vec<Vec<Vec<String>>>,
+    /// Hashes of the normalised names of the regions (states, provinces) organisations are in.
+    regions: FxHashSet<u64>,
     /// Number of words of the longest indexed name, which bounds the windows worth looking up.
     pub(crate) longest_name: usize,
     /// For each vocabulary id, how many organisations have the word in one of their names.
@@ -156,6 +158,54 @@ fn add_city(cities: &mut FxHashMap<u64, Vec<String>>, hash: u64, org: &Organizat
     }
 }
 
+/// Words of regions' names that are also ordinary words of organisations' names ("Centre",
+/// "Western", "Maritime", "Lakes"): a region named by these alone is not recognised as one.
+const PLAIN_REGION_WORDS: &[&str] = &[
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "middle",
+    "upper",
+    "lower",
+    "oriental",
+    "occidental",
+    "maritime",
+    "nord",
+    "sud",
+    "est",
+    "ouest",
+    "norte",
+    "sur",
+    "centro",
+    "lakes",
+    "nacional",
+    "capital",
+    "coast",
+    "littoral",
+    "islands",
+    "plateau",
+    "highlands",
+];
+
+/// True when a region's name (ROR's first-level subdivision) can be told apart from the ordinary
+/// words of names: "Queensland" and "New South Wales", not "Centre" or "Western".
+fn names_a_region(region: &str) -> bool {
+    let tokens = tokenize(region);
+    !tokens.is_empty()
+        && !tokens.iter().all(|t| {
+            GENERIC.contains(t.text.as_str()) || PLAIN_REGION_WORDS.contains(&t.text.as_str())
+        })
+}
+
 /// Hashes a sequence of vocabulary ids. 64-bit FxHash over the ids; the sequences are short and the
 /// vocabulary small, so a collision is vanishingly unlikely and would only add a candidate that the
 /// country and city checks still have to accept.
@@ -205,6 +255,7 @@ impl Registry {
         let mut acronyms: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut by_ror = FxHashMap::default();
         let mut cities: FxHashMap<u64, Vec<String>> = FxHashMap::default();
+        let mut regions: FxHashSet<u64> = FxHashSet::default();
         let mut city_keys = Vec::with_capacity(orgs.len());
         for (i, org) in orgs.iter().enumerate() {
             // Each city under its ROR name and the other names addresses use ("München").
@@ -234,25 +285,21 @@ impl Registry {
                     }
                 }
             }
-            for city in &city_names {
-                let key = name_key(city);
-                if let Some(ids) = key
+            // A place's word that no name uses gets an id, so that the place can still be recognised.
+            let mut place_ids = |place: &str| -> Vec<u32> {
+                name_key(place)
                     .split(' ')
-                    .map(|w| vocab.get(w).copied())
-                    .collect::<Option<Vec<u32>>>()
-                {
-                    add_city(&mut cities, hash_ids(&ids), org);
-                } else {
-                    // A city word that no name uses: give it an id so the city can still be recognised.
-                    let ids: Vec<u32> = key
-                        .split(' ')
-                        .map(|w| {
-                            let next = vocab.len() as u32;
-                            *vocab.entry(w.to_string()).or_insert(next)
-                        })
-                        .collect();
-                    add_city(&mut cities, hash_ids(&ids), org);
-                }
+                    .map(|w| {
+                        let next = vocab.len() as u32;
+                        *vocab.entry(w.to_string()).or_insert(next)
+                    })
+                    .collect()
+            };
+            for city in &city_names {
+                add_city(&mut cities, hash_ids(&place_ids(city)), org);
+            }
+            if let Some(region) = org.region.as_deref().filter(|r| names_a_region(r)) {
+                regions.insert(hash_ids(&place_ids(region)));
             }
         }
         let mut words: Vec<Box<str>> = vec![Box::from(""); vocab.len()];
@@ -287,6 +334,7 @@ impl Registry {
             names,
             acronyms,
             cities,
+            regions,
             city_keys,
             longest_name,
             spelling_keys,
@@ -439,6 +487,11 @@ impl Registry {
 
     pub(crate) fn is_city(&self, hash: u64) -> bool {
         self.cities.contains_key(&hash)
+    }
+
+    /// True when some organisation is in a region (state, province) of this name.
+    pub(crate) fn is_region(&self, hash: u64) -> bool {
+        self.regions.contains(&hash)
     }
 
     /// True when a city of this name is known, and only outside `country`.

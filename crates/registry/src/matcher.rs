@@ -1490,6 +1490,29 @@ impl<'r> AffiliationMatcher<'r> {
                         continue;
                     }
                 }
+                // "Cancer Council Victoria" is not the Cancer Council in South Australia: a region
+                // (state, province) after a name, to the end of its part, names that region's body,
+                // unless it is the organisation's own place.
+                if span.end_token < part.core.1
+                    && part.core.1 - span.end_token <= 3
+                    && gap_before(input, part, span.end_token).trim().is_empty()
+                    && self.is_region_words(&part.ids[span.end_token..part.core.1])
+                    && tandem_countries::country_code_for_name(&slice(
+                        input,
+                        part.start + part.tokens[span.end_token].start,
+                        part.start + part.tokens[part.core.1 - 1].end,
+                    ))
+                    .is_none()
+                    && !narrow_or_refuse(
+                        &mut group,
+                        |c| self.only_its_place(c.org, &words_after),
+                        trace,
+                        || "the region after it is not its own: that region's body".into(),
+                        "the namesake in the region after it was taken",
+                    )
+                {
+                    continue;
+                }
                 // "Department of Materials Science and Engineering": common words after a unit word
                 // that opens the part are its subject, whatever body has that name ("A Division of
                 // Eli Lilly and Company" names one).
@@ -2292,6 +2315,10 @@ impl<'r> AffiliationMatcher<'r> {
     }
 
     /// True when these words, all of them known, are a city's name.
+    fn is_region_words(&self, ids: &[u32]) -> bool {
+        !ids.is_empty() && !ids.contains(&UNKNOWN) && self.registry.is_region(hash_ids(ids))
+    }
+
     fn is_city_words(&self, ids: &[u32]) -> bool {
         !ids.is_empty() && !ids.contains(&UNKNOWN) && self.registry.is_city(hash_ids(ids))
     }

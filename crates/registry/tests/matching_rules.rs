@@ -597,7 +597,12 @@ const ORGS: &[Org] = &[
 ];
 
 /// First-level subdivisions, for the organisations that need one.
-const REGIONS: &[(&str, &str)] = &[("0000actgv", "Australian Capital Territory")];
+const REGIONS: &[(&str, &str)] = &[
+    ("0000actgv", "Australian Capital Territory"),
+    ("0000qcc01", "South Qaustralia"),
+    ("0000qcc02", "Qictoria"),
+    ("0000qcc03", "Centre"),
+];
 
 /// One ROR record; relationships are labelled with the names of the organisations in `named`.
 fn record(&(id, name, aliases, city, country, kind, relationships): &Org, named: &[Org]) -> String {
@@ -4258,4 +4263,48 @@ fn a_ministrys_name_of_common_words_needs_its_country() {
             "{s}"
         );
     }
+}
+
+#[test]
+fn a_region_after_a_name_that_is_not_its_own_names_that_regions_body() {
+    let orgs: &[Org] = &[
+        (
+            "0000qcc01",
+            "Qancer Qouncil SA",
+            &[],
+            "Qadelaide",
+            "AU",
+            "nonprofit",
+            &[],
+        ),
+        // Only to put a region of this name in the registry, and a city ("Victoria", in Canada).
+        (
+            "0000qcc02",
+            "Qelbourne Qollege",
+            &[],
+            "Qictoria",
+            "AU",
+            "education",
+            &[],
+        ),
+        (
+            "0000qcc03",
+            "Qorleans Qollege",
+            &[],
+            "Qorleans",
+            "FR",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    for s in [
+        "Qancer Qouncil SA, Qadelaide, Australia",
+        "Qancer Qouncil South Qaustralia, Qadelaide, Australia",
+        // A region whose name is an ordinary word of names is not read as one.
+        "Qancer Qouncil Centre, Qadelaide, Australia",
+    ] {
+        assert_eq!(matched(&r, s), ["Qancer Qouncil SA"], "{s}");
+    }
+    assert!(matched(&r, "Qancer Qouncil Qictoria, Australia").is_empty());
 }
