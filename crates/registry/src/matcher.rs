@@ -1469,6 +1469,19 @@ impl<'r> AffiliationMatcher<'r> {
                     });
                     continue;
                 }
+                // "University of Wales Institute", "Washington Hospital Center": one more word of a
+                // body, alone to the end of the part, makes another body's name. Not "Foundation":
+                // "Cleveland Clinic Foundation" is the clinic's own legal name.
+                if matches!(
+                    words_after.as_slice(),
+                    ["inst" | "ctr" | "lab" | "acad" | "council" | "agcy" | "observ" | "mus"]
+                ) && gap_before(input, part, span.end_token).trim().is_empty()
+                {
+                    refuse(trace, group.iter().copied(), || {
+                        "the word of a body after it makes another body's name".into()
+                    });
+                    continue;
+                }
                 // "Universitas Dinamika Bangsa" is not the "Universitas Dinamika", unless the words
                 // after are the organisation's own ("University of Enna Kore").
                 if self.proper_name_after(input, part, (span.first_token, span.end_token)) {

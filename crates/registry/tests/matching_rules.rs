@@ -4308,3 +4308,47 @@ fn a_region_after_a_name_that_is_not_its_own_names_that_regions_body() {
     }
     assert!(matched(&r, "Qancer Qouncil Qictoria, Australia").is_empty());
 }
+
+#[test]
+fn one_more_word_of_a_body_after_a_name_makes_another_bodys_name() {
+    let orgs: &[Org] = &[
+        (
+            "0000qwa01",
+            "University of Qales",
+            &[],
+            "Qardiff",
+            "GB",
+            "education",
+            &[],
+        ),
+        (
+            "0000qcl01",
+            "Qleveland Qlinic",
+            &[],
+            "Qleveland",
+            "US",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Physics, University of Qales, Qardiff, UK"
+        ),
+        ["University of Qales"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Department of Physics, University of Qales Institute, Qardiff, UK"
+        )
+        .is_empty()
+    );
+    // A foundation is often the body's own legal name.
+    assert_eq!(
+        matched(&r, "Qleveland Qlinic Foundation, Qleveland, OH, USA"),
+        ["Qleveland Qlinic"]
+    );
+}
