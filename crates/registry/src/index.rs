@@ -4,6 +4,7 @@
 use std::fs;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
@@ -199,11 +200,18 @@ const PLAIN_REGION_WORDS: &[&str] = &[
 /// True when a region's name (ROR's first-level subdivision) can be told apart from the ordinary
 /// words of names: "Queensland" and "New South Wales", not "Centre" or "Western".
 fn names_a_region(region: &str) -> bool {
+    static PLAIN: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
+        PLAIN_REGION_WORDS
+            .iter()
+            .flat_map(|w| tokenize(w))
+            .map(|t| t.text)
+            .collect()
+    });
     let tokens = tokenize(region);
     !tokens.is_empty()
-        && !tokens.iter().all(|t| {
-            GENERIC.contains(t.text.as_str()) || PLAIN_REGION_WORDS.contains(&t.text.as_str())
-        })
+        && !tokens
+            .iter()
+            .all(|t| GENERIC.contains(t.text.as_str()) || PLAIN.contains(&t.text))
 }
 
 /// Hashes a sequence of vocabulary ids. 64-bit FxHash over the ids; the sequences are short and the

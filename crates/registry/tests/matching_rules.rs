@@ -601,7 +601,7 @@ const REGIONS: &[(&str, &str)] = &[
     ("0000actgv", "Australian Capital Territory"),
     ("0000qcc01", "South Qaustralia"),
     ("0000qcc02", "Qictoria"),
-    ("0000qcc03", "Centre"),
+    ("0000qcc03", "Lakes"),
 ];
 
 /// One ROR record; relationships are labelled with the names of the organisations in `named`.
@@ -4291,8 +4291,8 @@ fn a_region_after_a_name_that_is_not_its_own_names_that_regions_body() {
             "0000qcc03",
             "Qorleans Qollege",
             &[],
-            "Qorleans",
-            "FR",
+            "Lakes",
+            "AU",
             "education",
             &[],
         ),
@@ -4302,7 +4302,7 @@ fn a_region_after_a_name_that_is_not_its_own_names_that_regions_body() {
         "Qancer Qouncil SA, Qadelaide, Australia",
         "Qancer Qouncil South Qaustralia, Qadelaide, Australia",
         // A region whose name is an ordinary word of names is not read as one.
-        "Qancer Qouncil Centre, Qadelaide, Australia",
+        "Qancer Qouncil Lakes, Qadelaide, Australia",
     ] {
         assert_eq!(matched(&r, s), ["Qancer Qouncil SA"], "{s}");
     }
