@@ -103,8 +103,9 @@ pub struct Registry {
     cities: FxHashMap<u64, Vec<String>>,
     /// The canonical tokens of each organisation's cities, by organisation index.
     city_keys: Vec<Vec<Vec<String>>>,
-    /// Hashes of the normalised names of the regions (states, provinces) organisations are in.
-    regions: FxHashSet<u64>,
+    /// Hashes of the normalised names of the regions (states, provinces) organisations are in → the
+    /// countries that have a region of that name.
+    regions: FxHashMap<u64, Vec<String>>,
     /// Number of words of the longest indexed name, which bounds the windows worth looking up.
     pub(crate) longest_name: usize,
     /// For each vocabulary id, how many organisations have the word in one of their names.
@@ -150,8 +151,9 @@ fn spelling_hashes(word: &[u8]) -> impl Iterator<Item = u64> + '_ {
         })
 }
 
-fn add_city(cities: &mut FxHashMap<u64, Vec<String>>, hash: u64, org: &Organization) {
-    let countries = cities.entry(hash).or_default();
+/// Records that a place of this name (a city or a region) is in `org`'s country.
+fn add_place(places: &mut FxHashMap<u64, Vec<String>>, hash: u64, org: &Organization) {
+    let countries = places.entry(hash).or_default();
     if let Some(code) = &org.country_code
         && !countries.contains(code)
     {
@@ -263,7 +265,7 @@ impl Registry {
         let mut acronyms: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut by_ror = FxHashMap::default();
         let mut cities: FxHashMap<u64, Vec<String>> = FxHashMap::default();
-        let mut regions: FxHashSet<u64> = FxHashSet::default();
+        let mut regions: FxHashMap<u64, Vec<String>> = FxHashMap::default();
         let mut city_keys = Vec::with_capacity(orgs.len());
         for (i, org) in orgs.iter().enumerate() {
             // Each city under its ROR name and the other names addresses use ("München").
@@ -304,10 +306,10 @@ impl Registry {
                     .collect()
             };
             for city in &city_names {
-                add_city(&mut cities, hash_ids(&place_ids(city)), org);
+                add_place(&mut cities, hash_ids(&place_ids(city)), org);
             }
             if let Some(region) = org.region.as_deref().filter(|r| names_a_region(r)) {
-                regions.insert(hash_ids(&place_ids(region)));
+                add_place(&mut regions, hash_ids(&place_ids(region)), org);
             }
         }
         let mut words: Vec<Box<str>> = vec![Box::from(""); vocab.len()];
@@ -499,7 +501,14 @@ impl Registry {
 
     /// True when some organisation is in a region (state, province) of this name.
     pub(crate) fn is_region(&self, hash: u64) -> bool {
-        self.regions.contains(&hash)
+        self.regions.contains_key(&hash)
+    }
+
+    /// True when `country` has a region (state, province) of this name.
+    pub(crate) fn is_region_in(&self, hash: u64, country: &str) -> bool {
+        self.regions
+            .get(&hash)
+            .is_some_and(|countries| countries.iter().any(|c| c == country))
     }
 
     /// True when a city of this name is known, and only outside `country`.

@@ -380,6 +380,7 @@ enum Misfit {
     TheRegion,
     WithoutItsCountry,
     OtherCountry,
+    OtherRegion,
 }
 
 impl Misfit {
@@ -392,6 +393,10 @@ impl Misfit {
                 "it is common words only here, and the address does not name its city".into()
             }
             Misfit::ThePlace => "the name is only its city or region: read as the place".into(),
+            Misfit::OtherRegion => {
+                "the address names another region (state, province) of its country, and not its city"
+                    .into()
+            }
             Misfit::TheRegion => {
                 "it stands between the city and the country: read as the region".into()
             }
@@ -1048,7 +1053,19 @@ impl<'r> AffiliationMatcher<'r> {
                     }
                     (None, _) => true,
                 };
-                (!fits).then_some(Misfit::OtherCountry)
+                if !fits {
+                    return Some(Misfit::OtherCountry);
+                }
+                // "Columbia College - Missouri, Columbia" is not Columbia University in New York: a
+                // region of the organisation's country written after its name with a dash, that
+                // is not the organisation's own, names a namesake there.
+                if let (Some(code), Some(org_country)) = (code, org_country)
+                    && code == org_country
+                    && self.region_after_dash(input, parts, &span, c.org, org_country)
+                {
+                    return Some(Misfit::OtherRegion);
+                }
+                None
             };
             let mut group: Vec<&Candidate> = Vec::with_capacity(group_all.len());
             for c in group_all {
@@ -2383,6 +2400,40 @@ impl<'r> AffiliationMatcher<'r> {
                         && w.iter().zip(city).all(|(a, b)| *a == b.as_str())
                 })
         })
+    }
+
+    /// True when the part right after the span, after a dash, is, to the word, a region (state,
+    /// province) of `country` that is not the organisation's own place, nor a city: "Brigham Young
+    /// University - Idaho".
+    fn region_after_dash(
+        &self,
+        input: &str,
+        parts: &[Part],
+        span: &Span,
+        org: u32,
+        country: &str,
+    ) -> bool {
+        let Some(p) = parts.get(span.last_part + 1) else {
+            return false;
+        };
+        let name_part = &parts[span.last_part];
+        let after_name = name_part.start + name_part.tokens.last().map_or(0, |t| t.end);
+        let core = &p.ids[p.core.0..p.core.1];
+        let words: Vec<&str> = p.tokens[p.core.0..p.core.1]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
+        span.end_token == name_part.core.1
+            // Only dropped words ("SA", "Inc.") may stand between the name and the dash.
+            && input[after_name..p.start]
+                .trim_end()
+                .ends_with(['-', '–', '‐', '—'])
+            && !core.is_empty()
+            && !core.contains(&UNKNOWN)
+            && self.registry.is_region_in(hash_ids(core), country)
+            && !self.registry.is_city(hash_ids(core))
+            && !part_is_country(input, p)
+            && !self.only_its_place(org, &words)
     }
 
     /// True when the span is a whole part that follows a part naming a city and precedes the last

@@ -602,6 +602,7 @@ const REGIONS: &[(&str, &str)] = &[
     ("0000qcc01", "South Qaustralia"),
     ("0000qcc02", "Qictoria"),
     ("0000qcc03", "Lakes"),
+    ("0000qcc04", "Qasmania"),
 ];
 
 /// One ROR record; relationships are labelled with the names of the organisations in `named`.
@@ -4307,6 +4308,39 @@ fn a_region_after_a_name_that_is_not_its_own_names_that_regions_body() {
         assert_eq!(matched(&r, s), ["Qancer Qouncil SA"], "{s}");
     }
     assert!(matched(&r, "Qancer Qouncil Qictoria, Australia").is_empty());
+}
+
+#[test]
+fn a_region_after_a_name_and_a_dash_that_is_not_its_own_names_a_namesake_there() {
+    let orgs: &[Org] = &[
+        (
+            "0000qcc01",
+            "Qancer Qouncil SA",
+            &[],
+            "Qadelaide",
+            "AU",
+            "nonprofit",
+            &[],
+        ),
+        (
+            "0000qcc04",
+            "Qobart Qollege",
+            &[],
+            "Qobart",
+            "AU",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(
+            &r,
+            "Qancer Qouncil SA - South Qaustralia, Qadelaide, Australia"
+        ),
+        ["Qancer Qouncil SA"]
+    );
+    assert!(matched(&r, "Qancer Qouncil SA - Qasmania, Qobart, Australia").is_empty());
 }
 
 #[test]
