@@ -1315,9 +1315,10 @@ impl<'r> AffiliationMatcher<'r> {
                     && !city_before
                     && proper_name_before(input, part, span.first_token)
                     && (self.is_proper_name(part, span.first_token - 1)
-                        || tandem_countries::is_us_state_name(
-                            &part.tokens[span.first_token - 1].text,
-                        ))
+                        || us_state_ends_at(input, part, span.first_token)
+                        // "Illinois State Geological Survey"
+                        || (part.tokens[span.first_token - 1].text == "state"
+                            && us_state_ends_at(input, part, span.first_token - 1)))
                     && !(code.is_some()
                         && group.len() == 1
                         && !is_dash(gap_before(input, part, span.first_token))
@@ -2295,7 +2296,7 @@ impl<'r> AffiliationMatcher<'r> {
         // A place among them ("... Miami Coral Gables Florida") places the name.
         let place = rest.clone().any(|t| {
             (t + 1..=rest.end).any(|to| self.is_city_words(&part.ids[t..to]))
-                || tandem_countries::is_us_state_name(&part.tokens[t].text)
+                || us_state_ends_at(input, part, t + 1)
         });
         !place
             && rest.clone().all(|t| {
@@ -2999,6 +3000,29 @@ fn is_adjective(word: &str) -> bool {
                     | "caribbean"
                     | "balkan"
             ))
+}
+
+/// True when the one or two words of the part before token `end` are a US state's name, as written
+/// ("Massachusetts", which the tokenizer reads "massachusett"; "Rhode Island").
+fn us_state_ends_at(input: &str, part: &Part, end: usize) -> bool {
+    (1..=2.min(end)).any(|n| {
+        let words = slice(
+            input,
+            part.start + part.tokens[end - n].start,
+            part.start + part.tokens[end - 1].end,
+        );
+        let mut folded = String::with_capacity(words.len());
+        for c in words.chars() {
+            if c.is_whitespace() {
+                if !folded.ends_with(' ') {
+                    folded.push(' ');
+                }
+            } else {
+                folded.extend(c.to_lowercase());
+            }
+        }
+        tandem_countries::is_us_state_name(&folded)
+    })
 }
 
 /// True when the name found inside a part follows, with nothing but a space or a hyphen between, a

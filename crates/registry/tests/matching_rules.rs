@@ -4386,3 +4386,29 @@ fn one_more_word_of_a_body_after_a_name_makes_another_bodys_name() {
         ["Qleveland Qlinic"]
     );
 }
+
+#[test]
+fn a_us_states_name_before_a_name_makes_a_longer_name_however_common_its_words() {
+    let orgs: &[Org] = &[(
+        "0000qgs01",
+        "Qnited Qtates Qeological Survey",
+        &["Qeological Survey"],
+        "Reston",
+        "US",
+        "government",
+        &[],
+    )];
+    // Names use "Massachusetts", "Illinois" and "State" often: they are no rare proper words.
+    let orgs = with_common_words(orgs, "Massachusetts Illinois State", "0000qgx");
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(&r, "Qeological Survey, Reston, VA, USA"),
+        ["Qnited Qtates Qeological Survey"]
+    );
+    for s in [
+        "Department of Surgery, Massachusetts Qeological Survey, Amherst, United States",
+        "Illinois State Qeological Survey, Champaign, United States",
+    ] {
+        assert!(matched(&r, s).is_empty(), "{s}");
+    }
+}
