@@ -1333,6 +1333,23 @@ impl<'r> AffiliationMatcher<'r> {
                     });
                     continue;
                 }
+                // "New York College" is not York College: the word before the name makes a place
+                // of its first word ("New York", "Kansas City"), so the name is a longer one.
+                if span.first_token > 0
+                    && gap_before(input, part, span.first_token).trim().is_empty()
+                    && (self.is_city_words(&part.ids[span.first_token - 1..span.first_token + 1])
+                        || (span.first_token + 1 < span.end_token
+                            && self.is_city_words(
+                                &part.ids[span.first_token - 1..span.first_token + 2],
+                            ))
+                        || (is_us_state(input, part, span.first_token - 1..span.first_token + 1)
+                            && !is_us_state(input, part, span.first_token..span.first_token + 1)))
+                {
+                    refuse(trace, group.iter().copied(), || {
+                        "the word before it makes a place of its first word: a longer name".into()
+                    });
+                    continue;
+                }
                 // "École Normale Supérieure Paris" is not the one in Bujumbura: a name followed, to
                 // the end of its part, by a city that only other countries have names another
                 // organisation. Words in capitals there are an acronym ("... Pharmacology PAS").
@@ -3005,24 +3022,30 @@ fn is_adjective(word: &str) -> bool {
 /// True when the one or two words of the part before token `end` are a US state's name, as written
 /// ("Massachusetts", which the tokenizer reads "massachusett"; "Rhode Island").
 fn us_state_ends_at(input: &str, part: &Part, end: usize) -> bool {
-    (1..=2.min(end)).any(|n| {
-        let words = slice(
-            input,
-            part.start + part.tokens[end - n].start,
-            part.start + part.tokens[end - 1].end,
-        );
-        let mut folded = String::with_capacity(words.len());
-        for c in words.chars() {
-            if c.is_whitespace() {
-                if !folded.ends_with(' ') {
-                    folded.push(' ');
-                }
-            } else {
-                folded.extend(c.to_lowercase());
+    (1..=2.min(end)).any(|n| is_us_state(input, part, end - n..end))
+}
+
+/// True when the tokens of `range`, as written, are a US state's name.
+fn is_us_state(input: &str, part: &Part, range: std::ops::Range<usize>) -> bool {
+    if range.is_empty() || range.end > part.tokens.len() {
+        return false;
+    }
+    let words = slice(
+        input,
+        part.start + part.tokens[range.start].start,
+        part.start + part.tokens[range.end - 1].end,
+    );
+    let mut folded = String::with_capacity(words.len());
+    for c in words.chars() {
+        if c.is_whitespace() {
+            if !folded.ends_with(' ') {
+                folded.push(' ');
             }
+        } else {
+            folded.extend(c.to_lowercase());
         }
-        tandem_countries::is_us_state_name(&folded)
-    })
+    }
+    tandem_countries::is_us_state_name(&folded)
 }
 
 /// True when the name found inside a part follows, with nothing but a space or a hyphen between, a

@@ -4412,3 +4412,34 @@ fn a_us_states_name_before_a_name_makes_a_longer_name_however_common_its_words()
         assert!(matched(&r, s).is_empty(), "{s}");
     }
 }
+
+#[test]
+fn the_word_before_a_name_that_makes_a_place_of_its_first_word_makes_a_longer_name() {
+    let orgs: &[Org] = &[
+        (
+            "0000qyc01",
+            "Qork College",
+            &[],
+            "Qork",
+            "US",
+            "education",
+            &[],
+        ),
+        (
+            "0000qyc02",
+            "Qew Qork Qospital",
+            &[],
+            "Qew Qork",
+            "US",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let orgs = with_common_words(orgs, "Qew", "0000qyx");
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(&r, "Department of Biology, Qork College, Qork, USA"),
+        ["Qork College"]
+    );
+    assert!(matched(&r, "Department of Biology, Qew Qork College, USA").is_empty());
+}
