@@ -266,6 +266,7 @@ impl Registry {
         let mut by_ror = FxHashMap::default();
         let mut cities: FxHashMap<u64, Vec<String>> = FxHashMap::default();
         let mut regions: FxHashMap<u64, Vec<String>> = FxHashMap::default();
+        let mut seen_regions: FxHashSet<(&str, Option<&str>)> = FxHashSet::default();
         let mut city_keys = Vec::with_capacity(orgs.len());
         for (i, org) in orgs.iter().enumerate() {
             // Each city under its ROR name and the other names addresses use ("München").
@@ -308,7 +309,11 @@ impl Registry {
             for city in &city_names {
                 add_place(&mut cities, hash_ids(&place_ids(city)), org);
             }
-            if let Some(region) = org.region.as_deref().filter(|r| names_a_region(r)) {
+            // A few thousand regions among the organisations: each is read once per country.
+            if let Some(region) = org.region.as_deref()
+                && seen_regions.insert((region, org.country_code.as_deref()))
+                && names_a_region(region)
+            {
                 add_place(&mut regions, hash_ids(&place_ids(region)), org);
             }
         }
