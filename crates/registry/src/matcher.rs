@@ -2330,10 +2330,10 @@ impl<'r> AffiliationMatcher<'r> {
                     && tandem_countries::country_code_for_name(&token.text).is_none()
                     && !UNIT_WORDS.contains(&token.text.as_str())
                     && !BODY_WORDS.contains(&token.text.as_str())
-                    // Words joined by a hyphen are one ("Franche-Comté").
+                    // Words joined by a hyphen or a dash are one ("Franche-Comté", "Hardin–Baylor").
                     && (t + 1 == part.core.1 || {
                         let gap = gap_before(input, part, t + 1);
-                        gap.trim().is_empty() || gap == "-"
+                        gap.trim().is_empty() || matches!(gap, "-" | "–" | "‐")
                     })
             })
     }
