@@ -1676,6 +1676,25 @@ impl<'r> AffiliationMatcher<'r> {
                 trace,
                 "it is no longer active, and an active namesake was taken",
             );
+            // "University of Agriculture": one organisation's alias (a former name) and others'
+            // names without their city ("The University of Agriculture, Peshawar"). With no country
+            // named, the alias does not say which of them the address means.
+            if code.is_none()
+                && group.len() > 1
+                && group
+                    .iter()
+                    .all(|c| c.form != NameForm::Full || c.name_kind == NameKind::Alias)
+                && group.iter().any(|c| c.form == NameForm::Full)
+                && group.iter().any(|c| {
+                    c.form == NameForm::WithoutQualifier
+                        && matches!(c.name_kind, NameKind::Display | NameKind::Label)
+                })
+            {
+                refuse(trace, group.iter().copied(), || {
+                    "several organisations have this name, and the address names no country".into()
+                });
+                continue;
+            }
             if group.len() > 1 {
                 let best = group
                     .iter()

@@ -4444,3 +4444,37 @@ fn the_word_before_a_name_that_makes_a_place_of_its_first_word_makes_a_longer_na
     );
     assert!(matched(&r, "Department of Biology, Qew Qork College, USA").is_empty());
 }
+
+#[test]
+fn an_alias_that_is_other_organisations_name_without_their_city_needs_the_country() {
+    let orgs: &[Org] = &[
+        (
+            "0000qag01",
+            "Qoseph Qarka University",
+            &["University of Qagriculture"],
+            "Qakurdi",
+            "NG",
+            "education",
+            &[],
+        ),
+        (
+            "0000qag02",
+            "The University of Qagriculture, Qeshawar",
+            &[],
+            "Qeshawar",
+            "PK",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert!(matched(&r, "University of Qagriculture").is_empty());
+    assert_eq!(
+        matched(&r, "University of Qagriculture, Nigeria"),
+        ["Qoseph Qarka University"]
+    );
+    assert_eq!(
+        matched(&r, "University of Qagriculture, Qeshawar, Pakistan"),
+        ["The University of Qagriculture, Qeshawar"]
+    );
+}
