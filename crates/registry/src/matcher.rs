@@ -2381,11 +2381,12 @@ impl<'r> AffiliationMatcher<'r> {
             && gap_before(input, part, first).trim().is_empty()
     }
 
-    /// True when these words, all of them known, are a city's name.
+    /// True when these words, all of them known, are a region's name (a state, a province).
     fn is_region_words(&self, ids: &[u32]) -> bool {
         !ids.is_empty() && !ids.contains(&UNKNOWN) && self.registry.is_region(hash_ids(ids))
     }
 
+    /// True when these words, all of them known, are a city's name.
     fn is_city_words(&self, ids: &[u32]) -> bool {
         !ids.is_empty() && !ids.contains(&UNKNOWN) && self.registry.is_city(hash_ids(ids))
     }
@@ -3054,17 +3055,7 @@ fn is_us_state(input: &str, part: &Part, range: std::ops::Range<usize>) -> bool 
         part.start + part.tokens[range.start].start,
         part.start + part.tokens[range.end - 1].end,
     );
-    let mut folded = String::with_capacity(words.len());
-    for c in words.chars() {
-        if c.is_whitespace() {
-            if !folded.ends_with(' ') {
-                folded.push(' ');
-            }
-        } else {
-            folded.extend(c.to_lowercase());
-        }
-    }
-    tandem_countries::is_us_state_name(&folded)
+    tandem_countries::is_us_state_name(&tandem_countries::normalize(&words))
 }
 
 /// True when the name found inside a part follows, with nothing but a space or a hyphen between, a
