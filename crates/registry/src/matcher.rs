@@ -2352,7 +2352,7 @@ impl<'r> AffiliationMatcher<'r> {
                     // Words joined by a hyphen or a dash are one ("Franche-Comté", "Hardin–Baylor").
                     && (t + 1 == part.core.1 || {
                         let gap = gap_before(input, part, t + 1);
-                        gap.trim().is_empty() || matches!(gap, "-" | "–" | "‐")
+                        gap.trim().is_empty() || is_dash(gap)
                     })
             })
     }
