@@ -1653,9 +1653,22 @@ impl<'r> AffiliationMatcher<'r> {
                     || (c.form == NameForm::OfWithdrawn
                         && self.city_in_outside(c.owner, all_tokens, outside))
             };
+            // A city named by the first words of a namesake's city does not tell them apart:
+            // "Newcastle" is the Australian university's city and how addresses write Newcastle
+            // upon Tyne's.
+            let agreeing: Vec<u32> = group
+                .iter()
+                .filter(|c| city_agrees(c))
+                .map(|c| c.org)
+                .collect();
             narrow(
                 &mut group,
-                city_agrees,
+                |c| {
+                    city_agrees(c)
+                        || agreeing
+                            .iter()
+                            .any(|&other| self.city_begins_with_city_of(c.org, other))
+                },
                 trace,
                 "a namesake in the city the address names was taken",
             );
@@ -2437,6 +2450,16 @@ impl<'r> AffiliationMatcher<'r> {
                     (i + city.len() <= skip.0 || i >= skip.1)
                         && w.iter().zip(city).all(|(a, b)| *a == b.as_str())
                 })
+        })
+    }
+
+    /// True when one of `org`'s cities begins with the whole of one of `other`'s, word for word:
+    /// Newcastle upon Tyne begins with Newcastle.
+    fn city_begins_with_city_of(&self, org: u32, other: u32) -> bool {
+        self.registry.city_keys(org).iter().any(|city| {
+            self.registry.city_keys(other).iter().any(|prefix| {
+                !prefix.is_empty() && prefix.len() < city.len() && city.starts_with(prefix)
+            })
         })
     }
 

@@ -749,6 +749,23 @@ fn a_city_inside_the_name_does_not_count_as_the_city() {
 }
 
 #[test]
+fn a_city_that_begins_a_namesakes_city_does_not_tell_them_apart() {
+    let r = registry();
+    // "Newcastle" is the Australian namesake's city and the first word of Newcastle upon Tyne.
+    assert_eq!(
+        matched(
+            &r,
+            "Newcastle Fibrosis Research Group, Biosciences Institute, Newcastle University"
+        ),
+        ["Newcastle University"]
+    );
+    assert_eq!(
+        matched(&r, "Newcastle University, Newcastle, United Kingdom"),
+        ["Newcastle University"]
+    );
+}
+
+#[test]
 fn a_name_that_shrinks_to_a_short_word_is_an_acronym_only() {
     let r = registry();
     // "CA, Inc." is "ca" once the legal form goes; "CA 93117" is a state and ZIP code.
