@@ -1876,12 +1876,28 @@ impl<'r> AffiliationMatcher<'r> {
             // Education, London" is not the Lisbon institute of that English label, nor "St Paul's
             // College, Grahamstown" the one in Kerala. Only a display name with no namesake stands
             // against it.
-            if code.is_none()
+            // An institute's, centre's or laboratory's name of common words is placed by the city
+            // even with the country named: "Institute of Pathology, Berlin, Germany" is not the
+            // Munich institute of that label. A national one works in many cities ("Istituto
+            // Nazionale di Fisica Nucleare, Sezione di Padova, Padova").
+            let common_words_name = span.first_part == span.last_part && {
+                let part = &parts[span.first_part];
+                matches!(
+                    part.tokens[span.first_token].text.as_str(),
+                    "inst" | "ctr" | "lab"
+                ) && (span.first_token..span.end_token)
+                    .all(|t| !self.is_proper_name(part, t) && part.tokens[t].text != "natl")
+            };
+            if (code.is_none() || common_words_name)
                 && !agrees
                 && !self.registry.org(chosen.org).cities.is_empty()
-                && (chosen.name_kind != NameKind::Display || group_all.len() > 1)
+                && (chosen.name_kind != NameKind::Display
+                    || group_all.len() > 1
+                    || common_words_name)
                 && parts.iter().enumerate().any(|(pi, p)| {
-                    (pi < span.first_part || pi > span.last_part) && self.part_is_city(p)
+                    (pi < span.first_part || pi > span.last_part)
+                        && self.part_is_city(p)
+                        && !part_is_country(input, p)
                 })
             {
                 refuse(trace, [chosen], || {

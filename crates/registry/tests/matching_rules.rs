@@ -4495,3 +4495,61 @@ fn an_alias_that_is_other_organisations_name_without_their_city_needs_the_countr
         ["The University of Qagriculture, Qeshawar"]
     );
 }
+
+#[test]
+fn an_institutes_name_of_common_words_is_placed_by_the_city_even_with_the_country() {
+    let orgs: &[Org] = &[
+        (
+            "0000qpa01",
+            "Institute of Qathology",
+            &[],
+            "Qunich",
+            "DE",
+            "facility",
+            &[],
+        ),
+        (
+            "0000qpa02",
+            "Istituto Nazionale di Qisica",
+            &[],
+            "Qrascati",
+            "IT",
+            "facility",
+            &[],
+        ),
+        (
+            "0000qpa03",
+            "Qerlin Qeuro Qlinic",
+            &[],
+            "Qerlin",
+            "DE",
+            "healthcare",
+            &[],
+        ),
+        (
+            "0000qpa04",
+            "Qadova Qospital",
+            &[],
+            "Qadova",
+            "IT",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let orgs = with_common_words(orgs, "Institute Qathology", "0000qpb");
+    let orgs = with_common_words(&orgs, "Istituto Nazionale Qisica", "0000qpc");
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(&r, "Institute of Qathology, Qunich, Germany"),
+        ["Institute of Qathology"]
+    );
+    assert!(matched(&r, "Institute of Qathology, Qerlin, Germany").is_empty());
+    // A national institute works in many cities.
+    assert_eq!(
+        matched(
+            &r,
+            "Istituto Nazionale di Qisica, Sezione di Qadova, Qadova, Italy"
+        ),
+        ["Istituto Nazionale di Qisica"]
+    );
+}
