@@ -2348,8 +2348,9 @@ impl<'r> AffiliationMatcher<'r> {
     }
 
     /// True when one to three capitalised words, each a proper name but neither a place nor an
-    /// acronym, follow the name with only a space between and end its part ("Universitas Dinamika
-    /// Bangsa", "Institute of Earth Sciences Jaume Almera"): they are the end of a longer name.
+    /// acronym, follow the name with only a space between and end its part, or end where acronyms
+    /// close it ("Universitas Dinamika Bangsa", "Institute of Earth Sciences Jaume Almera",
+    /// "Université Paris Dauphine-PSL"): they are the end of a longer name.
     fn proper_name_after(&self, input: &str, part: &Part, (first, end): (usize, usize)) -> bool {
         let rest = end..part.core.1;
         // "Laboratoire de Biochimie Théorique": so does an adjective alone after a body's name, as
@@ -2363,8 +2364,13 @@ impl<'r> AffiliationMatcher<'r> {
             (t + 1..=rest.end).any(|to| self.is_city_words(&part.ids[t..to]))
                 || us_state_ends_at(input, part, t + 1)
         });
+        // Acronyms may close them, joined by a space or a hyphen ("Université Paris Dauphine-PSL").
+        let mut words_end = rest.end;
+        while words_end > rest.start + 1 && acronym_at(input, part, words_end - 1) {
+            words_end -= 1;
+        }
         !place
-            && rest.clone().all(|t| {
+            && (rest.start..words_end).all(|t| {
                 let token = &part.tokens[t];
                 let word = slice(input, part.start + token.start, part.start + token.end);
                 // "TaTU", "GovAI": capitals inside a word make an acronym.

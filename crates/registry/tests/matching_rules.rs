@@ -3747,6 +3747,8 @@ fn a_proper_name_after_a_name_makes_a_longer_name() {
     assert!(matched(&r, "Universitas Qinamika Bangsa, Qambi, Indonesia").is_empty());
     assert!(matched(&r, "Universitas Qinamika Bina-Qrestasi, Qambi, Indonesia").is_empty());
     assert!(matched(&r, "Universitas Qinamika Bina–Qrestasi").is_empty());
+    // Acronyms may close the longer name.
+    assert!(matched(&r, "Universitas Qinamika Bangsa-UQB").is_empty());
     // Its own city and country named apart from it place it: the words are a unit's.
     assert_eq!(
         matched(&r, "Universitas Qinamika Perpustakaan, Jambi, Indonesia"),
