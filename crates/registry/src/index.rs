@@ -516,6 +516,13 @@ impl Registry {
             .is_some_and(|countries| countries.iter().any(|c| c == country))
     }
 
+    /// True when `country` has a city of this name.
+    pub(crate) fn is_city_in(&self, hash: u64, country: &str) -> bool {
+        self.cities
+            .get(&hash)
+            .is_some_and(|countries| countries.iter().any(|c| c == country))
+    }
+
     /// True when a city of this name is known, and only outside `country`.
     pub(crate) fn city_only_outside(&self, hash: u64, country: &str) -> bool {
         self.cities

@@ -1946,6 +1946,18 @@ impl<'r> AffiliationMatcher<'r> {
                 });
                 continue;
             }
+            // "University of Houston" is not the name of the University of Houston–Victoria cut of
+            // its city: what is left still names a city, whose own body it is.
+            if chosen.form == NameForm::WithoutQualifier
+                && !agrees
+                && self.names_another_city(parts, &span, chosen.org)
+                && self.cut_of_its_city(chosen, &span_words(parts, &span))
+            {
+                refuse(trace, [chosen], || {
+                    "its name without its city names another city: that city's body".into()
+                });
+                continue;
+            }
             accepted.push(Accepted {
                 candidate: chosen.clone(),
                 country_agrees: code.map(|_| true),
@@ -1987,6 +1999,35 @@ impl<'r> AffiliationMatcher<'r> {
             .iter()
             .flat_map(|n| tokenize(&n.value))
             .any(|t| proper.contains(&t.text.as_str()))
+    }
+
+    /// True when the span's words write another city (one to three words) of `org`'s country, which
+    /// is not also a region's name there ("Washington", "North Carolina").
+    fn names_another_city(&self, parts: &[Part], span: &Span, org: u32) -> bool {
+        let Some(country) = self.registry.org(org).country_code.as_deref() else {
+            return false;
+        };
+        span_token_ranges(parts, span).any(|(part, tokens)| {
+            tokens.clone().any(|from| {
+                (from + 1..=(from + 3).min(tokens.end)).any(|to| {
+                    let ids = &part.ids[from..to];
+                    !ids.contains(&UNKNOWN)
+                        && self.registry.is_city_in(hash_ids(ids), country)
+                        && (from.saturating_sub(1)..=from).all(|region_from| {
+                            !self
+                                .registry
+                                .is_region_in(hash_ids(&part.ids[region_from..to]), country)
+                        })
+                        && !self.registry.city_keys(org).iter().any(|city| {
+                            city.len() == to - from
+                                && city
+                                    .iter()
+                                    .zip(&part.tokens[from..to])
+                                    .all(|(c, t)| *c == t.text)
+                        })
+                })
+            })
+        })
     }
 
     /// True when the full name of a candidate found without its qualifier writes the organisation's

@@ -603,6 +603,7 @@ const REGIONS: &[(&str, &str)] = &[
     ("0000qcc02", "Qictoria"),
     ("0000qcc03", "Lakes"),
     ("0000qcc04", "Qasmania"),
+    ("0000qhv03", "Qashington"),
 ];
 
 /// One ROR record; relationships are labelled with the names of the organisations in `named`.
@@ -4553,5 +4554,69 @@ fn an_institutes_name_of_common_words_is_placed_by_the_city_even_with_the_countr
             "Istituto Nazionale di Qisica, Sezione di Qadova, Qadova, Italy"
         ),
         ["Istituto Nazionale di Qisica"]
+    );
+}
+
+#[test]
+fn a_name_cut_of_its_city_that_still_names_another_city_is_that_citys_body() {
+    let orgs: &[Org] = &[
+        (
+            "0000qhv01",
+            "Qexas Qollege at Qictoria",
+            &["University of Qouston - Qictoria"],
+            "Qictoria",
+            "US",
+            "education",
+            &[],
+        ),
+        (
+            "0000qhv02",
+            "Qouston Qeneral Qospital",
+            &[],
+            "Qouston",
+            "US",
+            "healthcare",
+            &[],
+        ),
+        // Qashington is a city and a state.
+        (
+            "0000qhv03",
+            "Qeattle Qhildrens",
+            &[],
+            "Qeattle",
+            "US",
+            "healthcare",
+            &[],
+        ),
+        (
+            "0000qhv04",
+            "Qashington Qoo",
+            &[],
+            "Qashington",
+            "US",
+            "facility",
+            &[],
+        ),
+        (
+            "0000qhv05",
+            "Qashington Qacoma Qollege",
+            &["University of Qashington - Qacoma"],
+            "Qacoma",
+            "US",
+            "education",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    // "University of Qouston" is the body in Qouston, which the registry does not have.
+    assert!(matched(&r, "University of Qouston").is_empty());
+    assert_eq!(
+        matched(&r, "University of Qouston, Qictoria, TX, USA"),
+        ["Qexas Qollege at Qictoria"]
+    );
+    // A state's name is no city's.
+    assert_eq!(
+        matched(&r, "University of Qashington"),
+        ["Qashington Qacoma Qollege"]
     );
 }
