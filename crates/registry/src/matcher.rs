@@ -1876,15 +1876,16 @@ impl<'r> AffiliationMatcher<'r> {
             // Education, London" is not the Lisbon institute of that English label, nor "St Paul's
             // College, Grahamstown" the one in Kerala. Only a display name with no namesake stands
             // against it.
-            // An institute's, centre's or laboratory's name of common words is placed by the city
-            // even with the country named: "Institute of Pathology, Berlin, Germany" is not the
-            // Munich institute of that label. A national one works in many cities ("Istituto
+            // An institute's, centre's, laboratory's or ministry's name of common words is placed
+            // by the city even with the country named: "Institute of Pathology, Berlin, Germany" is
+            // not the Munich institute of that label, nor "Ministère de la Santé, Regina" Ontario's.
+            // A national institute works in many cities ("Istituto
             // Nazionale di Fisica Nucleare, Sezione di Padova, Padova").
             let common_words_name = span.first_part == span.last_part && {
                 let part = &parts[span.first_part];
                 matches!(
                     part.tokens[span.first_token].text.as_str(),
-                    "inst" | "ctr" | "lab"
+                    "inst" | "ctr" | "lab" | "minist"
                 ) && (span.first_token..span.end_token)
                     .all(|t| !self.is_proper_name(part, t) && part.tokens[t].text != "natl")
             };

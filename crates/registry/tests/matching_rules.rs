@@ -4538,8 +4538,26 @@ fn an_institutes_name_of_common_words_is_placed_by_the_city_even_with_the_countr
             "healthcare",
             &[],
         ),
+        (
+            "0000qpa05",
+            "Ministry of Qealth",
+            &[],
+            "Qoronto",
+            "CA",
+            "government",
+            &[],
+        ),
+        (
+            "0000qpa06",
+            "Qegina Qospital",
+            &[],
+            "Qegina",
+            "CA",
+            "healthcare",
+            &[],
+        ),
     ];
-    let orgs = with_common_words(orgs, "Institute Qathology", "0000qpb");
+    let orgs = with_common_words(orgs, "Institute Qathology Ministry Qealth", "0000qpb");
     let orgs = with_common_words(&orgs, "Istituto Nazionale Qisica", "0000qpc");
     let r = registry_of(&orgs);
     assert_eq!(
@@ -4547,6 +4565,12 @@ fn an_institutes_name_of_common_words_is_placed_by_the_city_even_with_the_countr
         ["Institute of Qathology"]
     );
     assert!(matched(&r, "Institute of Qathology, Qerlin, Germany").is_empty());
+    // So is a ministry's.
+    assert!(matched(&r, "Ministry of Qealth, Qegina, Canada").is_empty());
+    assert_eq!(
+        matched(&r, "Ministry of Qealth, Qoronto, Canada"),
+        ["Ministry of Qealth"]
+    );
     // A national institute works in many cities.
     assert_eq!(
         matched(
