@@ -19,7 +19,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 49;
+pub const FORMAT_VERSION: u32 = 50;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -924,9 +924,10 @@ impl NameWords {
 /// person is also written without the person ("Universität Jena", "University of Marburg", "Univ
 /// Marburg"). Only when what is left is the word "University" and the organisation's own city, and
 /// every word dropped is a name: few organisations have it, it is no place, and it does not say what
-/// kind of university ("Technical University of Munich" is not the "University of Munich").
+/// kind of university ("Technical University of Munich" is not the "University of Munich"). Not for
+/// a body that is no more: "Argosy University Denver" closed, and the "University of Denver" is another.
 fn without_eponym<'n>(org: &Organization, name: &'n str, words: &NameWords) -> Option<&'n str> {
-    if !org.types.iter().any(|t| t == "education") {
+    if !org.types.iter().any(|t| t == "education") || org.status != Status::Active {
         return None;
     }
     let tokens = tokenize(name);

@@ -2749,6 +2749,23 @@ fn a_university_named_after_a_person_is_also_written_without_the_person() {
             .iter()
             .all(|name| name != "Farzam University Qazvintown")
     );
+    // Not a body that is no more: the "University of Qenver" is another.
+    let closed: Org = (
+        "0000epc01",
+        "Qargosy University Qenver",
+        &[],
+        "Qenver",
+        "US",
+        "education",
+        &[],
+    );
+    let line = record(&closed, &[]).replace(r#""status":"active""#, r#""status":"inactive""#);
+    let r = registry_from_lines(&[line]);
+    assert_eq!(
+        matched(&r, "Qargosy University Qenver"),
+        ["Qargosy University Qenver"]
+    );
+    assert!(matched(&r, "University of Qenver").is_empty());
 }
 
 #[test]
