@@ -3067,6 +3067,17 @@ fn extends_the_name(
         {
             return true;
         }
+        // "Science University of Tokyo" (the Tokyo University of Science): so does a field's name
+        // alone before it in its part. After other words it is a unit's subject whose commas were
+        // lost ("Department of Health Science University of Tokyo", "Civil, Construction, and
+        // Environmental Engineering University of Alabama").
+        if spaced
+            && first - 1 == part.core.0
+            && matches!(before.text.as_str(), "sci" | "technol" | "engn" | "hlth")
+            && BODY_WORDS.contains(&part.tokens[first].text.as_str())
+        {
+            return true;
+        }
     }
     false
 }

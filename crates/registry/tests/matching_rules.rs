@@ -1351,6 +1351,29 @@ fn an_adjective_before_a_body_word_makes_another_body() {
         ),
         ["University of Basel"]
     );
+    // So does a field's name alone before it; after a unit's words it is the unit's subject.
+    let university: Org = (
+        "0000qsc01",
+        "University of Qasel",
+        &[],
+        "Qasel",
+        "CH",
+        "education",
+        &[],
+    );
+    let r = registry_of(&with_common_words(
+        &[university],
+        "Science Department Health",
+        "0000qsd",
+    ));
+    assert!(matched(&r, "Science University of Qasel, Qasel, Switzerland").is_empty());
+    assert_eq!(
+        matched(
+            &r,
+            "Department of Health Science University of Qasel, Qasel, Switzerland"
+        ),
+        ["University of Qasel"]
+    );
 }
 
 #[test]
