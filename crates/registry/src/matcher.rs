@@ -2401,10 +2401,11 @@ impl<'r> AffiliationMatcher<'r> {
         if rest.is_empty() || rest.len() > 3 || !gap_before(input, part, end).trim().is_empty() {
             return false;
         }
-        // A place among them ("... Miami Coral Gables Florida") places the name.
-        let place = rest.clone().any(|t| {
-            (t + 1..=rest.end).any(|to| self.is_city_words(&part.ids[t..to]))
-                || us_state_ends_at(input, part, t + 1)
+        // A place right after it ("... Miami Coral Gables Florida") places the name. After proper
+        // words, a place ends the longer name ("Escuela Normal Fronteriza Tijuana").
+        let place = (rest.start + 1..=rest.end).any(|to| {
+            self.is_city_words(&part.ids[rest.start..to])
+                || (to - rest.start <= 2 && us_state_ends_at(input, part, to))
         });
         // Acronyms may close them, joined by a space or a hyphen ("Université Paris Dauphine-PSL").
         let mut words_end = rest.end;

@@ -3771,6 +3771,15 @@ fn a_proper_name_after_a_name_makes_a_longer_name() {
             &[],
         ),
         (
+            "0000qdn02",
+            "Qambi Qospital",
+            &[],
+            "Qambi",
+            "ID",
+            "healthcare",
+            &[],
+        ),
+        (
             "0000qek01",
             "Università degli Studi di Qenna Qore",
             &["University of Qenna"],
@@ -3786,6 +3795,8 @@ fn a_proper_name_after_a_name_makes_a_longer_name() {
         ["Universitas Qinamika"]
     );
     assert!(matched(&r, "Universitas Qinamika Bangsa, Qambi, Indonesia").is_empty());
+    // A city after the proper words ends the longer name.
+    assert!(matched(&r, "Universitas Qinamika Bangsa Qambi, Indonesia").is_empty());
     assert!(matched(&r, "Universitas Qinamika Bina-Qrestasi, Qambi, Indonesia").is_empty());
     assert!(matched(&r, "Universitas Qinamika Bina–Qrestasi").is_empty());
     // Acronyms may close the longer name.
