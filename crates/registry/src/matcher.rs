@@ -1947,6 +1947,30 @@ impl<'r> AffiliationMatcher<'r> {
                 });
                 continue;
             }
+            // "ICFAI University, Tripura" is not ICFAI University, Dehradun: a name cut of its city
+            // names no one where the address names another region of its country.
+            if chosen.form == NameForm::WithoutQualifier
+                && !agrees
+                && let Some(country) = self.registry.org(chosen.org).country_code.as_deref()
+                && parts.iter().enumerate().any(|(pi, p)| {
+                    let core = &p.ids[p.core.0..p.core.1];
+                    let words: Vec<&str> = p.tokens[p.core.0..p.core.1]
+                        .iter()
+                        .map(|t| t.text.as_str())
+                        .collect();
+                    (pi < span.first_part || pi > span.last_part)
+                        && !core.is_empty()
+                        && !core.contains(&UNKNOWN)
+                        && self.registry.is_region_in(hash_ids(core), country)
+                        && !self.registry.is_city(hash_ids(core))
+                        && !self.only_its_place(chosen.org, &words)
+                })
+            {
+                refuse(trace, [chosen], || {
+                    "its name without its city, and the address names another region".into()
+                });
+                continue;
+            }
             // "University of Houston" is not the name of the University of Houston–Victoria cut of
             // its city: what is left still names a city, whose own body it is.
             if chosen.form == NameForm::WithoutQualifier

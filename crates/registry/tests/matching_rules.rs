@@ -604,6 +604,8 @@ const REGIONS: &[(&str, &str)] = &[
     ("0000qcc03", "Lakes"),
     ("0000qcc04", "Qasmania"),
     ("0000qhv03", "Qashington"),
+    ("0000qrg01", "Qttarakhand"),
+    ("0000qrg02", "Qripura"),
 ];
 
 /// One ROR record; relationships are labelled with the names of the organisations in `named`.
@@ -4694,4 +4696,38 @@ fn a_name_cut_of_its_city_that_still_names_another_city_is_that_citys_body() {
         matched(&r, "University of Qashington"),
         ["Qashington Qacoma Qollege"]
     );
+}
+
+#[test]
+fn a_name_cut_of_its_city_names_no_one_where_the_address_names_another_region() {
+    let orgs: &[Org] = &[
+        (
+            "0000qrg01",
+            "QCFAI University, Qehradun",
+            &[],
+            "Qehradun",
+            "IN",
+            "education",
+            &[],
+        ),
+        (
+            "0000qrg02",
+            "Qagartala Qospital",
+            &[],
+            "Qagartala",
+            "IN",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "QCFAI University"),
+        ["QCFAI University, Qehradun"]
+    );
+    assert_eq!(
+        matched(&r, "QCFAI University, Qttarakhand"),
+        ["QCFAI University, Qehradun"]
+    );
+    assert!(matched(&r, "QCFAI University, Qripura").is_empty());
 }
