@@ -3260,7 +3260,8 @@ fn school_follows(part: &Part, end: usize) -> bool {
 }
 
 /// True when the words just after a name inside a part join it to more ("Institute for ...", "College
-/// of ..."): the part names something longer.
+/// of ...", "Council on ...", "... de Recherches sur"): the part names something longer. "Sur" is a
+/// word of its own in names (it is not dropped like "on").
 fn continues_to_the_right(input: &str, part: &Part, end: usize) -> bool {
     let Some(next) = part.tokens.get(end) else {
         return false;
@@ -3289,8 +3290,9 @@ fn continues_to_the_right(input: &str, part: &Part, end: usize) -> bool {
                 | "fur"
                 | "pour"
                 | "para"
+                | "on"
         )
-    })
+    }) || next.text == "sur"
 }
 
 /// `s` with its HTML entities replaced by the characters they stand for, padded to the same length

@@ -4731,3 +4731,41 @@ fn a_name_cut_of_its_city_names_no_one_where_the_address_names_another_region() 
     );
     assert!(matched(&r, "QCFAI University, Qripura").is_empty());
 }
+
+#[test]
+fn on_and_sur_after_a_name_join_it_to_more() {
+    let orgs: &[Org] = &[
+        (
+            "0000qon01",
+            "Agence Nationale de la Qecherche",
+            &[],
+            "Qaris",
+            "FR",
+            "funder",
+            &[],
+        ),
+        (
+            "0000qon02",
+            "Qorth Qouncil",
+            &[],
+            "Qenver",
+            "US",
+            "nonprofit",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    assert_eq!(
+        matched(&r, "Agence Nationale de la Qecherche, Qaris, France"),
+        ["Agence Nationale de la Qecherche"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Agence Nationale de la Qecherche sur le Qida, Qaris, France"
+        )
+        .is_empty()
+    );
+    assert_eq!(matched(&r, "Qorth Qouncil, Qenver, USA"), ["Qorth Qouncil"]);
+    assert!(matched(&r, "Qorth Qouncil on Qoreign Qelations, Qenver, USA").is_empty());
+}
