@@ -1633,6 +1633,31 @@ impl<'r> AffiliationMatcher<'r> {
                     });
                     continue;
                 }
+                // "Institute of Ethnology and Folklore Research" is not the "Institute of
+                // Ethnology": a name of common words that "and" joins to more subject words, in its
+                // part, is the start of a longer name. Another body's name after "and" is another
+                // organisation ("Massachusetts General Hospital and Harvard Medical School").
+                if span.end_token < part.core.1
+                    && part.tokens[span.end_token..part.core.1]
+                        .iter()
+                        .all(|t| !BODY_WORDS.contains(&t.text.as_str()))
+                    && {
+                        // "... and the Norwegian Public Roads Administration" starts a name.
+                        let gap: Vec<String> = gap_before(input, part, span.end_token)
+                            .split(|c: char| !c.is_alphabetic() && c != '&')
+                            .map(str::to_lowercase)
+                            .collect();
+                        gap.iter()
+                            .any(|w| matches!(w.as_str(), "and" | "&" | "und" | "et" | "y"))
+                            && !gap.iter().any(|w| w == "the")
+                    }
+                    && (span.first_token..span.end_token).all(|t| !self.is_proper_name(part, t))
+                {
+                    refuse(trace, group.iter().copied(), || {
+                        "\"and\" joins it to more words: a longer name".into()
+                    });
+                    continue;
+                }
                 // "Department of Pharmaceutical Technology" is not the "Department of
                 // Pharmaceuticals": a name that opens with a unit word must run to the part's end.
                 if UNIT_NAME_WORDS.contains(&part.tokens[span.first_token].text.as_str())

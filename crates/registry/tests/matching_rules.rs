@@ -4769,3 +4769,29 @@ fn on_and_sur_after_a_name_join_it_to_more() {
     assert_eq!(matched(&r, "Qorth Qouncil, Qenver, USA"), ["Qorth Qouncil"]);
     assert!(matched(&r, "Qorth Qouncil on Qoreign Qelations, Qenver, USA").is_empty());
 }
+
+#[test]
+fn and_joining_a_name_of_common_words_to_more_subject_words_makes_a_longer_name() {
+    let orgs: &[Org] = &[(
+        "0000qnd01",
+        "Qassachusetts Qeneral Hospital",
+        &[],
+        "Qoston",
+        "US",
+        "healthcare",
+        &[],
+    )];
+    let orgs = with_common_words(orgs, "Qassachusetts Qeneral Hospital", "0000qne");
+    let r = registry_of(&orgs);
+    assert_eq!(
+        matched(&r, "Qassachusetts Qeneral Hospital, Qoston, USA"),
+        ["Qassachusetts Qeneral Hospital"]
+    );
+    assert!(
+        matched(
+            &r,
+            "Qassachusetts Qeneral Hospital and Qolklore Research, Qoston, USA"
+        )
+        .is_empty()
+    );
+}
