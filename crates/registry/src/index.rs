@@ -19,7 +19,7 @@ use crate::normalize::{
 use crate::organization::{NameKind, Organization, RelationKind, Status};
 
 /// Bumped whenever the file layout or the reading of names changes; older files must be re-imported.
-pub const FORMAT_VERSION: u32 = 50;
+pub const FORMAT_VERSION: u32 = 51;
 /// The index file inside a registry folder.
 pub const INDEX_FILE: &str = "registry.bin";
 /// The human-readable description of what was imported, beside the index.
@@ -949,6 +949,9 @@ fn without_eponym<'n>(org: &Organization, name: &'n str, words: &NameWords) -> O
             && !KIND_OF_UNIVERSITY.contains(&word.as_str())
             && !word.ends_with("al")
             && !word.ends_with("ic")
+            // "Technická univerzita Ostrava", "Ekonomická univerzita": Slavic adjectives of kind.
+            && !word.starts_with("techn")
+            && !["ická", "ický", "iczna", "ična"].iter().any(|e| word.ends_with(e))
             && tandem_countries::country_code_for_adjective(&word).is_none()
     });
     (own_city && eponym).then(|| &name[tokens[body].start..])

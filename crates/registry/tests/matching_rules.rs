@@ -2774,6 +2774,22 @@ fn a_university_named_after_a_person_is_also_written_without_the_person() {
             .iter()
             .all(|name| name != "Farzam University Qazvintown")
     );
+    // A Slavic adjective of kind is no eponym either.
+    let technical: Org = (
+        "0000epc02",
+        "Technická univerzita Qostrava",
+        &[],
+        "Qostrava",
+        "CZ",
+        "education",
+        &[],
+    );
+    let r = registry_of(&[technical]);
+    assert_eq!(
+        matched(&r, "Technická univerzita Qostrava"),
+        ["Technická univerzita Qostrava"]
+    );
+    assert!(matched(&r, "University of Qostrava").is_empty());
     // Not a body that is no more: the "University of Qenver" is another.
     let closed: Org = (
         "0000epc01",
