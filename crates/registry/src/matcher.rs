@@ -1716,17 +1716,28 @@ impl<'r> AffiliationMatcher<'r> {
             );
             // "University of Agriculture": one organisation's alias (a former name) and others'
             // names without their city ("The University of Agriculture, Peshawar"). With no country
-            // named, the alias does not say which of them the address means.
+            // named, the alias does not say which of them the address means. Nor inside a longer
+            // part, where the others' names without their city were not taken ("Loyola University
+            // Medical Center": Chicago's and New Orleans's, and an alias of the one in Andalusia).
+            let name_without_city = |c: &Candidate| {
+                c.form == NameForm::WithoutQualifier
+                    && matches!(c.name_kind, NameKind::Display | NameKind::Label)
+            };
+            let aliases_only = group
+                .iter()
+                .all(|c| c.form == NameForm::Full && c.name_kind == NameKind::Alias);
             if code.is_none()
-                && group.len() > 1
-                && group
-                    .iter()
-                    .all(|c| c.form != NameForm::Full || c.name_kind == NameKind::Alias)
-                && group.iter().any(|c| c.form == NameForm::Full)
-                && group.iter().any(|c| {
-                    c.form == NameForm::WithoutQualifier
-                        && matches!(c.name_kind, NameKind::Display | NameKind::Label)
-                })
+                && ((group.len() > 1
+                    && group
+                        .iter()
+                        .all(|c| c.form != NameForm::Full || c.name_kind == NameKind::Alias)
+                    && group.iter().any(|c| c.form == NameForm::Full)
+                    && group.iter().any(|c| name_without_city(c)))
+                    || (kind == MatchKind::InsidePart
+                        && aliases_only
+                        && group_all
+                            .iter()
+                            .any(|c| name_without_city(c) && group.iter().all(|g| g.org != c.org))))
             {
                 refuse(trace, group.iter().copied(), || {
                     "several organisations have this name, and the address names no country".into()

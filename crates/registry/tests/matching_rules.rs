@@ -4566,6 +4566,8 @@ fn an_alias_that_is_other_organisations_name_without_their_city_needs_the_countr
         matched(&r, "University of Qagriculture, Qeshawar, Pakistan"),
         ["The University of Qagriculture, Qeshawar"]
     );
+    // Nor inside a longer part, where the other's name without its city is not taken.
+    assert!(matched(&r, "University of Qagriculture Medical Center").is_empty());
 }
 
 #[test]
