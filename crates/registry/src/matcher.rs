@@ -3060,6 +3060,14 @@ fn extends_the_name(
         {
             return true;
         }
+        // So does "Central", "General" or "Teaching" and "Hospital" ("Helsinki University Central
+        // Hospital", "Usmanu Danfodiyo University Teaching Hospital").
+        if between.trim().is_empty()
+            && matches!(next.text.as_str(), "cent" | "gen" | "teaching")
+            && part.tokens.get(end + 1).is_some_and(|t| t.text == "hosp")
+        {
+            return true;
+        }
     }
     if first > 0 {
         let before = &part.tokens[first - 1];

@@ -851,6 +851,13 @@ fn words_around_a_name_inside_a_part_can_make_it_another_name() {
     assert!(
         matched(
             &r,
+            "Department of Cardiology, University of Miami General Hospital, USA"
+        )
+        .is_empty()
+    );
+    assert!(
+        matched(
+            &r,
             "School of Biological Sciences, University of Missouri-Kansas City, USA"
         )
         .is_empty()
