@@ -2310,9 +2310,13 @@ impl<'r> AffiliationMatcher<'r> {
             }
         }
         let primary_org = kept[primary].candidate.org;
+        let primary_span = kept[primary].candidate.span;
         for (i, a) in kept.into_iter().enumerate() {
             let is_primary = i == primary;
-            if !is_primary && !self.named_beside(&a, primary_org) {
+            if !is_primary
+                && !self.named_beside(&a, primary_org)
+                && !self.joined_by_and(input, parts, &a, primary_span, primary_org)
+            {
                 refuse(trace, [&a.candidate], || {
                     if self.related(a.candidate.org, primary_org) {
                         format!(
@@ -2435,6 +2439,43 @@ impl<'r> AffiliationMatcher<'r> {
             return false;
         }
         !self.related(c.org, primary)
+    }
+
+    /// Whether a second organisation is named by its own full name right after the main one's in the
+    /// same part, with "and" between: "Brigham and Women's Hospital and Dana-Farber Cancer Institute".
+    fn joined_by_and(
+        &self,
+        input: &str,
+        parts: &[Part],
+        a: &Accepted,
+        primary: Span,
+        primary_org: u32,
+    ) -> bool {
+        let c = &a.candidate;
+        let span = c.span;
+        if c.kind != MatchKind::InsidePart
+            || c.form != NameForm::Full
+            || !matches!(c.name_kind, NameKind::Display | NameKind::Label)
+            || span.first_part != span.last_part
+            || primary.last_part != span.first_part
+            || primary.end_token > span.first_token
+            || span.end_token != parts[span.first_part].core.1
+            || self.related(c.org, primary_org)
+        {
+            return false;
+        }
+        let part = &parts[span.first_part];
+        let between = slice(
+            input,
+            part.start + part.tokens[primary.end_token - 1].end,
+            part.start + part.tokens[span.first_token].start,
+        );
+        let words: Vec<String> = between
+            .split(|c: char| !c.is_alphanumeric() && c != '&')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        words == ["and"] || words == ["&"]
     }
 
     /// True when a word of a part reads as a proper name rather than a subject ("Hutchinson",

@@ -4820,3 +4820,36 @@ fn and_joining_a_name_of_common_words_to_more_subject_words_makes_a_longer_name(
         .is_empty()
     );
 }
+
+#[test]
+fn a_second_full_name_after_and_in_the_same_part_is_named_beside_the_first() {
+    let orgs: &[Org] = &[
+        (
+            "0000qbw01",
+            "Qrigham and Qomen's Hospital",
+            &[],
+            "Qoston",
+            "US",
+            "healthcare",
+            &[],
+        ),
+        (
+            "0000qbw02",
+            "Qana-Qarber Cancer Institute",
+            &[],
+            "Qoston",
+            "US",
+            "healthcare",
+            &[],
+        ),
+    ];
+    let r = registry_of(orgs);
+    let matcher = AffiliationMatcher::new(&r);
+    let result =
+        matcher.match_affiliation("Qrigham and Qomen's Hospital and Qana-Qarber Cancer Institute");
+    let names = |list: &[tandem_registry::OrganizationMatch]| {
+        list.iter().map(|m| m.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&result.matches), ["Qrigham and Qomen's Hospital"]);
+    assert_eq!(names(&result.also_named), ["Qana-Qarber Cancer Institute"]);
+}
