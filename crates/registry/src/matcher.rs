@@ -1915,8 +1915,8 @@ impl<'r> AffiliationMatcher<'r> {
             // An institute's, centre's, laboratory's or ministry's name of common words is placed
             // by the city even with the country named: "Institute of Pathology, Berlin, Germany" is
             // not the Munich institute of that label, nor "Ministère de la Santé, Regina" Ontario's.
-            // A national institute works in many cities ("Istituto
-            // Nazionale di Fisica Nucleare, Sezione di Padova, Padova").
+            // A national institute works in many cities ("Istituto Nazionale di Fisica Nucleare,
+            // Sezione di Padova, Padova").
             let common_words_name = span.first_part == span.last_part && {
                 let part = &parts[span.first_part];
                 matches!(
@@ -1990,16 +1990,18 @@ impl<'r> AffiliationMatcher<'r> {
                 && let Some(country) = self.registry.org(chosen.org).country_code.as_deref()
                 && parts.iter().enumerate().any(|(pi, p)| {
                     let core = &p.ids[p.core.0..p.core.1];
-                    let words: Vec<&str> = p.tokens[p.core.0..p.core.1]
-                        .iter()
-                        .map(|t| t.text.as_str())
-                        .collect();
                     (pi < span.first_part || pi > span.last_part)
                         && !core.is_empty()
                         && !core.contains(&UNKNOWN)
                         && self.registry.is_region_in(hash_ids(core), country)
                         && !self.registry.is_city(hash_ids(core))
-                        && !self.only_its_place(chosen.org, &words)
+                        && {
+                            let words: Vec<&str> = p.tokens[p.core.0..p.core.1]
+                                .iter()
+                                .map(|t| t.text.as_str())
+                                .collect();
+                            !self.only_its_place(chosen.org, &words)
+                        }
                 })
             {
                 refuse(trace, [chosen], || {
@@ -2079,13 +2081,7 @@ impl<'r> AffiliationMatcher<'r> {
                                 .registry
                                 .is_region_in(hash_ids(&part.ids[region_from..to]), country)
                         })
-                        && !self.registry.city_keys(org).iter().any(|city| {
-                            city.len() == to - from
-                                && city
-                                    .iter()
-                                    .zip(&part.tokens[from..to])
-                                    .all(|(c, t)| *c == t.text)
-                        })
+                        && !self.only_its_city(org, &part.tokens[from..to])
                 })
             })
         })
