@@ -161,6 +161,13 @@ fn add_place(places: &mut FxHashMap<u64, Vec<String>>, hash: u64, org: &Organiza
     }
 }
 
+/// True when `country` has a place of this name in `places` (hash → countries).
+fn place_in(places: &FxHashMap<u64, Vec<String>>, hash: u64, country: &str) -> bool {
+    places
+        .get(&hash)
+        .is_some_and(|countries| countries.iter().any(|c| c == country))
+}
+
 /// Words of regions' names that are also ordinary words of organisations' names ("Centre",
 /// "Western", "Maritime", "Lakes"): a region named by these alone is not recognised as one.
 const PLAIN_REGION_WORDS: &[&str] = &[
@@ -511,16 +518,12 @@ impl Registry {
 
     /// True when `country` has a region (state, province) of this name.
     pub(crate) fn is_region_in(&self, hash: u64, country: &str) -> bool {
-        self.regions
-            .get(&hash)
-            .is_some_and(|countries| countries.iter().any(|c| c == country))
+        place_in(&self.regions, hash, country)
     }
 
     /// True when `country` has a city of this name.
     pub(crate) fn is_city_in(&self, hash: u64, country: &str) -> bool {
-        self.cities
-            .get(&hash)
-            .is_some_and(|countries| countries.iter().any(|c| c == country))
+        place_in(&self.cities, hash, country)
     }
 
     /// True when a city of this name is known, and only outside `country`.

@@ -1989,19 +1989,8 @@ impl<'r> AffiliationMatcher<'r> {
                 && !agrees
                 && let Some(country) = self.registry.org(chosen.org).country_code.as_deref()
                 && parts.iter().enumerate().any(|(pi, p)| {
-                    let core = &p.ids[p.core.0..p.core.1];
                     (pi < span.first_part || pi > span.last_part)
-                        && !core.is_empty()
-                        && !core.contains(&UNKNOWN)
-                        && self.registry.is_region_in(hash_ids(core), country)
-                        && !self.registry.is_city(hash_ids(core))
-                        && {
-                            let words: Vec<&str> = p.tokens[p.core.0..p.core.1]
-                                .iter()
-                                .map(|t| t.text.as_str())
-                                .collect();
-                            !self.only_its_place(chosen.org, &words)
-                        }
+                        && self.part_is_another_region(input, p, chosen.org, country)
                 })
             {
                 refuse(trace, [chosen], || {
@@ -2641,22 +2630,30 @@ impl<'r> AffiliationMatcher<'r> {
         };
         let name_part = &parts[span.last_part];
         let after_name = name_part.start + name_part.tokens.last().map_or(0, |t| t.end);
-        let core = &p.ids[p.core.0..p.core.1];
-        let words: Vec<&str> = p.tokens[p.core.0..p.core.1]
-            .iter()
-            .map(|t| t.text.as_str())
-            .collect();
         span.end_token == name_part.core.1
             // Only dropped words ("SA", "Inc.") may stand between the name and the dash.
             && input[after_name..p.start]
                 .trim_end()
                 .ends_with(['-', '–', '‐', '—'])
-            && !core.is_empty()
+            && self.part_is_another_region(input, p, org, country)
+    }
+
+    /// True when the part is, to the word, a region (state, province) of `country` that is not the
+    /// organisation's own place, nor a city or a country.
+    fn part_is_another_region(&self, input: &str, p: &Part, org: u32, country: &str) -> bool {
+        let core = &p.ids[p.core.0..p.core.1];
+        !core.is_empty()
             && !core.contains(&UNKNOWN)
             && self.registry.is_region_in(hash_ids(core), country)
             && !self.registry.is_city(hash_ids(core))
             && !part_is_country(input, p)
-            && !self.only_its_place(org, &words)
+            && {
+                let words: Vec<&str> = p.tokens[p.core.0..p.core.1]
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect();
+                !self.only_its_place(org, &words)
+            }
     }
 
     /// True when the span is a whole part that follows a part naming a city and precedes the last
